@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// COOP/COEP make the page cross-origin isolated, which the wasm backend needs for threads.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  // Vite 8's default minifier breaks tfjs's threaded wasm backend; esbuild's does not.
+  build: { minify: 'esbuild', target: 'es2022' },
+});
