@@ -57,7 +57,7 @@ export function writeModelDir(
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (const spec of expectedWeights(config)) {
-    const enc = encodeWeight(byName.get(spec.name)!.data, dtype);
+    const enc = encodeWeight(byName.get(spec.name)!.data, dtype, spec); // spec: per-weight uint8 scheme (quantize.ts)
     entries.push({ name: spec.name, shape: spec.shape, dtype: 'float32', ...(enc.quantization ? { quantization: enc.quantization } : {}) });
     chunks.push(enc.bytes);
     total += enc.bytes.byteLength;

@@ -127,7 +127,7 @@ export function parseModelConfig(json: unknown, source: string): ModelConfig {
   };
 
   const seg = r.obj(root, 'segmentation', 'segmentation');
-  const classes = seg.classes;
+  const classes = seg.classes as string[];
   if (!Array.isArray(classes) || classes.length < 1 || !classes.every((c) => typeof c === 'string')) {
     r.fail('segmentation.classes', 'a non-empty array of strings', classes);
   }

@@ -54,3 +54,8 @@ export function resizeBilinear(x: tf.Tensor4D, height: number, width: number): t
   if (x.shape[1] === height && x.shape[2] === width) return x;
   return tf.image.resizeBilinear(x, [height, width], false, true);
 }
+
+/** tf.tidy for results typed as interfaces (tfjs's TensorContainer wants an index signature). */
+export function tidy<T>(fn: () => T): T {
+  return tf.tidy(fn as () => tf.TensorContainer) as T;
+}

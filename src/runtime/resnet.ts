@@ -30,7 +30,7 @@ export class ResNetEncoder {
     return tf.tidy(() => {
       let y = conv(x, this.stem, true);
       // Maxpool 3x3/2 pad 1: after ReLU all values are >= 0, so zero padding + valid pool is exact.
-      y = tf.maxPool(tf.pad(y, [[0, 0], [1, 1], [1, 1], [0, 0]]), 3, 2, 'valid');
+      y = tf.maxPool(tf.pad(y, [[0, 0], [1, 1], [1, 1], [0, 0]]), 3, 2, 'valid') as tf.Tensor4D;
       for (const block of this.blocks) y = this.applyBlock(y, block);
       return y;
     });
@@ -43,7 +43,7 @@ export class ResNetEncoder {
         y = conv(y, c, i < convs.length - 1);
       });
       const identity = downsample ? conv(x, downsample, false) : x;
-      return tf.relu(tf.add(y, identity));
+      return tf.relu(tf.add(y, identity)) as tf.Tensor4D;
     });
   }
 }

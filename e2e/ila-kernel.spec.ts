@@ -1,0 +1,34 @@
+// The fused ILA kernel on tfjs's webgpu backend in headless Chromium (SwiftShader adapter here):
+// matches the tfjs-ops reference to 1e-4 on random inputs with borders, M=1 and M=2, and is ONE
+// compute dispatch / one tfjs kernel per call.
+import { expect, test } from '@playwright/test';
+import type { IlaKernelCase, IlaKernelReport } from './pages/ila-kernel';
+
+const CASES: IlaKernelCase[] = [
+  { M: 1, h: 6, w: 9, d: 8, T: 8, L: 5, seed: 1 },
+  { M: 2, h: 5, w: 7, d: 16, T: 12, L: 9, seed: 11 }, // window larger than the map: all borders
+  { M: 2, h: 4, w: 8, d: 64, T: 128, L: 9, seed: 21 }, // production channel widths
+  { M: 2, h: 5, w: 6, d: 6, T: 5, L: 3, seed: 31 }, // channels not multiples of 4 (scalar path)
+];
+
+test('fused ILA kernel runs on WebGPU in Chromium and matches the reference', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto('/e2e/pages/ila-kernel.html');
+  await expect(page.locator('#status')).toHaveText('ready');
+  const report: IlaKernelReport = await page.evaluate((cases) => window.runIlaKernelCheck!(cases), CASES);
+  console.log(`ILA kernel on ${report.adapter}:`, report.results.map((r) => `${r.name}: ${r.maxAbsDiff.toExponential(2)}`).join('; '));
+
+  expect(report.backend).toBe('webgpu');
+  expect(report.results).toHaveLength(CASES.length);
+  const kernelName = await page.evaluate(() => window.ilaKernelName);
+  for (const r of report.results) {
+    expect(r.implementation, r.name).toBe('fused');
+    expect(r.maxAbsDiff, r.name).toBeLessThanOrEqual(1e-4);
+    expect(r.dispatches, r.name).toBe(1);
+    expect(r.kernelNames, r.name).toEqual([kernelName]);
+    expect(r.leakedTensors, r.name).toBe(0);
+  }
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,121 @@
+// Everything that lives on one tfjs backend: the backend itself, the loaded model, its runner
+// and the renderer drawing its outputs. Created in phases the UI shows (backend, weights, warm-up).
+import * as tf from '@tensorflow/tfjs-core';
+import { costModel, initBackend, loadModel, MilaRunner, type BackendInfo, type CostModel, type MilaModel } from '../runtime';
+import type { BackendName, RunMode } from '../app/urlState';
+import { depthRangeFor } from '../render/colormaps';
+import { Canvas2dOverlayRenderer } from '../render/canvas2dOverlayRenderer';
+import type { OverlayRenderer, OverlayStyle } from '../render/types';
+import { WebGpuOverlayRenderer } from '../render/webgpuOverlayRenderer';
+import { createCachingFetch } from './modelCache';
+
+export type LoadPhase = 'backend' | 'weights' | 'warmup';
+
+export interface SessionCallbacks {
+  onPhase(phase: LoadPhase, detail: string): void;
+  onProgress(loaded: number, total: number): void;
+}
+
+export class ModelMissingError extends Error {
+  constructor(readonly modelId: string, readonly url: string) {
+    super(`Model "${modelId}" is not installed: ${url} was not found.`);
+    this.name = 'ModelMissingError';
+  }
+}
+
+export function modelBaseUrl(modelId: string): string {
+  return `${import.meta.env.BASE_URL}models/${modelId}/`;
+}
+
+/** 404 (or the dev server's HTML fallback page) for model.json means the model is not there. */
+async function checkModelPresent(modelId: string): Promise<void> {
+  const url = `${modelBaseUrl(modelId)}model.json`;
+  let res: Response;
+  try {
+    res = await fetch(url, { cache: 'no-cache' });
+  } catch {
+    return; // network trouble: let the loader report it with its own message
+  }
+  const html = (res.headers.get('content-type') ?? '').includes('text/html');
+  if (res.status === 404 || (res.ok && html)) throw new ModelMissingError(modelId, url);
+}
+
+export interface SessionInfo {
+  backend: BackendInfo;
+  modelId: string;
+  model: MilaModel;
+  cost: CostModel;
+  style: OverlayStyle;
+  cachedShards: number;
+  loadedBytes: number;
+}
+
+export class ModelSession {
+  private constructor(
+    readonly info: SessionInfo,
+    readonly runner: MilaRunner,
+    readonly renderer: OverlayRenderer,
+  ) {}
+
+  get device(): GPUDevice | null {
+    return this.info.backend.backend === 'webgpu' ? (tf.backend() as unknown as { device: GPUDevice }).device : null;
+  }
+
+  static async create(
+    opts: { modelId: string; backend: BackendName | null; k: number; mode: RunMode; canvas: () => HTMLCanvasElement },
+    cb: SessionCallbacks,
+  ): Promise<ModelSession> {
+    cb.onPhase('backend', opts.backend ? `Starting the ${opts.backend} backend` : 'Looking for the fastest backend (WebGPU first)');
+    const backend = await initBackend(opts.backend ?? 'webgpu');
+
+    cb.onPhase('weights', `Downloading model "${opts.modelId}"`);
+    await checkModelPresent(opts.modelId);
+    const { fetchImpl, report } = createCachingFetch();
+    let loadedBytes = 0;
+    const model = await loadModel(modelBaseUrl(opts.modelId), {
+      fetchImpl,
+      onProgress: (loaded, total) => {
+        loadedBytes = total;
+        cb.onProgress(loaded, total);
+      },
+    });
+    try {
+      const { height, width } = model.config.input;
+      cb.onPhase('warmup', `Warming up: compiling ${backend.backend} kernels for the ${width}x${height} model input`);
+      await model.warmUp();
+      const style: OverlayStyle = { colors: model.config.segmentation.colors, depthRange: depthRangeFor(model.config.depth.maxDepth) };
+      const canvas = opts.canvas();
+      const renderer =
+        backend.backend === 'webgpu'
+          ? new WebGpuOverlayRenderer(canvas, (tf.backend() as unknown as { device: GPUDevice }).device, style)
+          : new Canvas2dOverlayRenderer(canvas, style);
+      const runner = new MilaRunner(model, { interval: opts.k, mode: opts.mode });
+      const info: SessionInfo = { backend, modelId: opts.modelId, model, cost: costModel(model.config), style, cachedShards: report.hits, loadedBytes };
+      return new ModelSession(info, runner, renderer);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+
+  /** GFLOPs of one frame of the given kind under the given mode (cost model). */
+  frameGflops(isKeyframe: boolean, mode: RunMode): number {
+    const c = this.info.cost;
+    if (isKeyframe) return c.slowGflops;
+    if (mode === 'fast-only') return c.fastOnlyGflops;
+    if (mode === 'reuse') return 0;
+    return c.fastGflops;
+  }
+
+  expectedGflops(k: number, mode: RunMode): { atK: number; slowOnly: number } {
+    const c = this.info.cost;
+    const atK = mode === 'mila' ? c.averageGflops(k) : mode === 'fast-only' ? c.fastOnlyGflops : c.slowGflops / k;
+    return { atK, slowOnly: c.slowGflops };
+  }
+
+  dispose(): void {
+    this.renderer.dispose();
+    this.runner.dispose();
+    this.info.model.dispose();
+  }
+}

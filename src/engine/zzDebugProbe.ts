@@ -1,0 +1,2 @@
+export * as tf from '@tensorflow/tfjs-core';
+export { WebGpuOverlayRenderer } from '../render/webgpuOverlayRenderer';

@@ -1,0 +1,178 @@
+// Evaluation metrics, normative (docs/ARCHITECTURE.md "Metrics"); mirrors training/mila/metrics.py.
+// Pure JS accumulators: counts arrive either from plain arrays (`update`) or from per-frame
+// sums computed on the GPU (`addCounts` / `addSums`, see gpuMetrics.ts). Accumulation is in
+// float64 numbers, exact for integer counts up to 2^53.
+
+export const DEFAULT_IGNORE_INDEX = 255;
+
+/** Dataset-level confusion matrix; `counts[gt * N + pred]`, rows are gt classes. */
+export class ConfusionMatrix {
+  readonly counts: Float64Array;
+
+  constructor(readonly numClasses: number, readonly ignoreIndex = DEFAULT_IGNORE_INDEX) {
+    if (!Number.isInteger(numClasses) || numClasses < 1) {
+      throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
+    }
+    this.counts = new Float64Array(numClasses * numClasses);
+  }
+
+  /** Adds one frame of integer label maps (flattened, same length). */
+  update(pred: ArrayLike<number>, gt: ArrayLike<number>): void {
+    if (pred.length !== gt.length) {
+      throw new RangeError(`pred has ${pred.length} pixels but gt has ${gt.length}`);
+    }
+    const n = this.numClasses;
+    for (let i = 0; i < gt.length; i++) {
+      const g = gt[i];
+      if (!isCountedLabel(g, n, this.ignoreIndex)) continue;
+      const p = pred[i];
+      if (!Number.isInteger(p) || p < 0 || p >= n) {
+        throw new RangeError(`pred contains class ${p} outside [0, ${n}) on a labelled pixel`);
+      }
+      this.counts[g * n + p] += 1;
+    }
+  }
+
+  /** Adds an N*N block of counts (row-major, gt-major), e.g. one frame's GPU bincount. */
+  addCounts(counts: ArrayLike<number>): void {
+    if (counts.length !== this.counts.length) {
+      throw new RangeError(`expected ${this.counts.length} counts, got ${counts.length}`);
+    }
+    for (let i = 0; i < counts.length; i++) this.counts[i] += counts[i];
+  }
+
+  merge(other: ConfusionMatrix): void {
+    this.addCounts(other.counts);
+  }
+
+  get countedPixels(): number {
+    let total = 0;
+    for (const c of this.counts) total += c;
+    return total;
+  }
+
+  /** IoU per class in [0, 1]; NaN for classes with no gt pixel (excluded from the mean). */
+  iouPerClass(): number[] {
+    const n = this.numClasses;
+    const gtCount = new Float64Array(n);
+    const predCount = new Float64Array(n);
+    for (let g = 0; g < n; g++) {
+      for (let p = 0; p < n; p++) {
+        const c = this.counts[g * n + p];
+        gtCount[g] += c;
+        predCount[p] += c;
+      }
+    }
+    const iou: number[] = [];
+    for (let c = 0; c < n; c++) {
+      const tp = this.counts[c * n + c];
+      iou.push(gtCount[c] > 0 ? tp / (gtCount[c] + predCount[c] - tp) : NaN);
+    }
+    return iou;
+  }
+
+  /** Mean IoU over classes with at least one gt pixel, in percent; NaN if nothing counted. */
+  miou(): number {
+    const present = this.iouPerClass().filter((v) => !Number.isNaN(v));
+    if (present.length === 0) return NaN;
+    return (present.reduce((a, b) => a + b, 0) / present.length) * 100;
+  }
+
+  /** Correct / counted pixels, in percent; NaN if nothing counted. */
+  pixelAccuracy(): number {
+    const total = this.countedPixels;
+    if (total === 0) return NaN;
+    let tp = 0;
+    for (let c = 0; c < this.numClasses; c++) tp += this.counts[c * this.numClasses + c];
+    return (tp / total) * 100;
+  }
+}
+
+export function isCountedLabel(gt: number, numClasses: number, ignoreIndex: number): boolean {
+  return gt !== ignoreIndex && gt >= 0 && gt < numClasses && Number.isInteger(gt);
+}
+
+export interface DepthSums {
+  absSum: number; // sum |pred - gt| over valid pixels, metres
+  relSum: number; // sum |pred - gt| / gt over valid pixels
+  count: number; // valid pixels: finite gt > 0
+}
+
+/** Mean absolute (metres) and relative depth error over pixels with finite gt > 0. */
+export class DepthErrors implements DepthSums {
+  absSum = 0;
+  relSum = 0;
+  count = 0;
+
+  update(pred: ArrayLike<number>, gt: ArrayLike<number>): void {
+    if (pred.length !== gt.length) {
+      throw new RangeError(`pred has ${pred.length} pixels but gt has ${gt.length}`);
+    }
+    for (let i = 0; i < gt.length; i++) {
+      const g = gt[i];
+      if (!isValidDepth(g)) continue;
+      const err = Math.abs(pred[i] - g);
+      this.absSum += err;
+      this.relSum += err / g;
+      this.count += 1;
+    }
+  }
+
+  addSums(sums: DepthSums): void {
+    this.absSum += sums.absSum;
+    this.relSum += sums.relSum;
+    this.count += sums.count;
+  }
+
+  merge(other: DepthErrors): void {
+    this.addSums(other);
+  }
+
+  abs(): number {
+    return this.count > 0 ? this.absSum / this.count : NaN;
+  }
+
+  rel(): number {
+    return this.count > 0 ? this.relSum / this.count : NaN;
+  }
+}
+
+export function isValidDepth(gt: number): boolean {
+  return Number.isFinite(gt) && gt > 0;
+}
+
+/** The numbers reported for a set of frames. */
+export interface MetricSummary {
+  frames: number;
+  miou: number; // percent
+  pixelAccuracy: number; // percent
+  depthAbs: number; // metres
+  depthRel: number; // fraction
+}
+
+/** Confusion matrix + depth errors for one group of frames (all, keyframes, propagated). */
+export class MetricAccumulator {
+  readonly confusion: ConfusionMatrix;
+  readonly depth = new DepthErrors();
+  frames = 0;
+
+  constructor(numClasses: number, ignoreIndex = DEFAULT_IGNORE_INDEX) {
+    this.confusion = new ConfusionMatrix(numClasses, ignoreIndex);
+  }
+
+  addFrame(confusionCounts: ArrayLike<number>, depthSums: DepthSums): void {
+    this.confusion.addCounts(confusionCounts);
+    this.depth.addSums(depthSums);
+    this.frames += 1;
+  }
+
+  summary(): MetricSummary {
+    return {
+      frames: this.frames,
+      miou: this.confusion.miou(),
+      pixelAccuracy: this.confusion.pixelAccuracy(),
+      depthAbs: this.depth.abs(),
+      depthRel: this.depth.rel(),
+    };
+  }
+}

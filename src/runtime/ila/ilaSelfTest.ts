@@ -1,0 +1,44 @@
+// Warm-up check for the fused kernel at the exact production sizes: compiles it, compares it with
+// the reference on random data, and disables it (ilaAttend then uses the reference) if it fails.
+import * as tf from '@tensorflow/tfjs-core';
+import { ilaFusedChecksSettled, ilaFusedGrouped, ilaFusedUnavailableReason, markIlaFusedFailed } from './ilaFused';
+import { ilaReferenceGrouped } from './ilaReference';
+import type { IlaDims } from './validate';
+
+export interface IlaSelfTestResult {
+  implementation: 'fused' | 'reference';
+  maxAbsDiff?: number; // fused vs reference, when the fused kernel ran
+  reason?: string; // why the reference is used
+}
+
+/** Tolerance on outputs that are convex combinations of values in [-1, 1]. */
+const TOLERANCE = 1e-4;
+
+export async function ilaSelfTest(dims: IlaDims): Promise<IlaSelfTestResult> {
+  const unavailable = ilaFusedUnavailableReason(dims);
+  if (unavailable) return { implementation: 'reference', reason: unavailable };
+  const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T, window: L } = dims;
+  const [query, keys, values] = tf.tidy(() => [
+    tf.randomUniform([G, h, w, d], -2, 2, 'float32', 1),
+    tf.randomUniform([G * M, h, w, d], -2, 2, 'float32', 2),
+    tf.randomUniform([G * M, h, w, T], -1, 1, 'float32', 3),
+  ] as tf.Tensor4D[]);
+  try {
+    const fused = ilaFusedGrouped(query, keys, values, L);
+    const reference = ilaReferenceGrouped(query, keys, values, L);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(fused, reference))));
+    const maxAbsDiff = (await diff.data())[0];
+    tf.dispose([fused, reference, diff]);
+    await ilaFusedChecksSettled();
+    const failed = ilaFusedUnavailableReason(dims);
+    if (failed) return { implementation: 'reference', reason: failed, maxAbsDiff };
+    if (!(maxAbsDiff <= TOLERANCE)) {
+      const reason = `self-test mismatch: max |fused - reference| = ${maxAbsDiff}`;
+      markIlaFusedFailed(dims, reason);
+      return { implementation: 'reference', reason, maxAbsDiff };
+    }
+    return { implementation: 'fused', maxAbsDiff };
+  } finally {
+    tf.dispose([query, keys, values]);
+  }
+}

@@ -1,0 +1,14 @@
+// Runtime API (docs/ARCHITECTURE.md "Runtime API"): everything the app, evaluator, converter
+// and benchmark use. Framework-free; Node-only helpers live in src/node/.
+export * from './config';
+export { ModelLoadError, loadModel, loadModelJson, type LoadModelOptions } from './weights/loader';
+export { parseManifest, type ManifestGroup } from './weights/manifest';
+export { MilaModel, disposeOutputs, type TaskOutputs } from './milaModel';
+export { KeyframeMemory, disposeEntry, type KeyframeMemoryEntry } from './memory';
+export { KeyframeScheduler, checkInterval, MIN_INTERVAL, MAX_INTERVAL, type ResetReason } from './scheduler';
+export { MilaRunner, type FramePrediction, type FrameNet, type RunnerMode } from './runner';
+export { costModel, type CostModel } from './costModel';
+export { initBackend, BACKEND_CHAIN, type BackendInfo, type BackendName } from './backend';
+export { randomWeights, seededRandom, type RandomWeight } from './randomWeights';
+export { fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
+export { ilaAttend, ilaReference } from './ila';

@@ -1,0 +1,105 @@
+// Hand-computed checks of src/eval/metrics.ts (same cases as training/tests/test_metrics.py).
+import { describe, expect, it } from 'vitest';
+import { ConfusionMatrix, DepthErrors, MetricAccumulator } from '../../src/eval/metrics';
+
+// 4 classes; class 2 absent from frame 2, class 3 has no gt pixel (predicted once), 255 ignored.
+const GT1 = [0, 0, 1, 1, 255, 2];
+const PRED1 = [0, 1, 1, 1, 0, 0];
+const GT2 = [0, 0, 255, 1];
+const PRED2 = [0, 3, 3, 1];
+const EXPECTED = [2, 1, 0, 1, 0, 3, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+
+function twoFrames(): ConfusionMatrix {
+  const cm = new ConfusionMatrix(4, 255);
+  cm.update(PRED1, GT1);
+  cm.update(PRED2, GT2);
+  return cm;
+}
+
+describe('ConfusionMatrix', () => {
+  it('accumulates counted pixels over frames (dataset level)', () => {
+    const cm = twoFrames();
+    expect(Array.from(cm.counts)).toEqual(EXPECTED);
+    expect(cm.countedPixels).toBe(8);
+  });
+
+  it('computes IoU, mIoU over present classes and pixel accuracy by hand', () => {
+    const cm = twoFrames();
+    const iou = cm.iouPerClass();
+    expect(iou[0]).toBeCloseTo(2 / 5, 12); // 2 / (4 + 3 - 2)
+    expect(iou[1]).toBeCloseTo(3 / 4, 12); // 3 / (3 + 4 - 3)
+    expect(iou[2]).toBe(0); // 0 / (1 + 0 - 0)
+    expect(iou[3]).toBeNaN(); // no gt pixel: not in the mean
+    expect(cm.miou()).toBeCloseTo(((0.4 + 0.75 + 0) / 3) * 100, 10);
+    expect(cm.pixelAccuracy()).toBeCloseTo(62.5, 12);
+  });
+
+  it('equals a matrix built from counts (the GPU path) and merges', () => {
+    const a = new ConfusionMatrix(4);
+    a.addCounts(EXPECTED);
+    expect(a.miou()).toBeCloseTo(twoFrames().miou(), 12);
+    a.merge(twoFrames());
+    expect(a.countedPixels).toBe(16);
+  });
+
+  it('does not count gt labels outside [0, N)', () => {
+    const cm = new ConfusionMatrix(2);
+    cm.update([0, 1, 1], [0, 7, 255]);
+    expect(cm.countedPixels).toBe(1);
+    expect(cm.miou()).toBe(100);
+  });
+
+  it('gives NaN when nothing is counted', () => {
+    const cm = new ConfusionMatrix(3);
+    cm.update([1, 2], [255, 255]);
+    expect(cm.miou()).toBeNaN();
+    expect(cm.pixelAccuracy()).toBeNaN();
+  });
+
+  it('rejects bad input with clear messages', () => {
+    expect(() => new ConfusionMatrix(0)).toThrow(/numClasses/);
+    const cm = new ConfusionMatrix(3);
+    expect(() => cm.update([0], [0, 1])).toThrow(/pixels/);
+    expect(() => cm.update([5], [1])).toThrow(/outside \[0, 3\)/);
+    expect(() => cm.addCounts([1, 2])).toThrow(/expected 9 counts/);
+  });
+});
+
+describe('DepthErrors', () => {
+  it('skips zero, negative and non-finite gt', () => {
+    const d = new DepthErrors();
+    d.update([3, 5, 1, 1, 2, 7], [2, 0, Infinity, NaN, 4, -1]);
+    expect(d.count).toBe(2);
+    expect(d.abs()).toBeCloseTo(1.5, 12);
+    expect(d.rel()).toBeCloseTo((1 / 2 + 2 / 4) / 2, 12);
+  });
+
+  it('averages over pixels of all frames', () => {
+    const d = new DepthErrors();
+    d.update([1], [2]);
+    d.update([4, 4, 9], [4, 4, 0]);
+    expect(d.abs()).toBeCloseTo(1 / 3, 12);
+    expect(d.rel()).toBeCloseTo(0.5 / 3, 12);
+  });
+
+  it('is NaN without valid pixels', () => {
+    const d = new DepthErrors();
+    d.update([1], [0]);
+    expect(d.abs()).toBeNaN();
+    expect(d.rel()).toBeNaN();
+  });
+});
+
+describe('MetricAccumulator', () => {
+  it('summarises frames added from counts and sums', () => {
+    const acc = new MetricAccumulator(4);
+    acc.addFrame(EXPECTED, { absSum: 3, relSum: 1, count: 2 });
+    expect(acc.summary()).toEqual({
+      frames: 1,
+      miou: twoFrames().miou(),
+      pixelAccuracy: 62.5,
+      depthAbs: 1.5,
+      depthRel: 0.5,
+    });
+  });
+});

@@ -1,0 +1,95 @@
+// The whole MILA model on tfjs's webgpu backend (Dawn for Node + SwiftShader here, the fused ILA
+// kernel included) agrees with the CPU backend, and a runner on webgpu does not leak tensors.
+// Skipped only where no Vulkan ICD for SwiftShader is installed (Debian package chromium).
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ilaFusedCallCount } from '../../src/runtime/ila';
+import { disposeOutputs, type TaskOutputs } from '../../src/runtime/milaModel';
+import { tinyConfig } from '../../src/runtime/presets';
+import { MilaRunner } from '../../src/runtime/runner';
+import { randomModel, testFrame } from './helpers';
+
+const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+async function installWebGpu(): Promise<boolean> {
+  process.env.VK_ICD_FILENAMES ??= ICD;
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  const g = globalThis as { navigator?: object };
+  g.navigator ??= {};
+  Object.defineProperty(g.navigator, 'gpu', { value: create([]), configurable: true });
+  await import('@tensorflow/tfjs-backend-webgpu'); // registers only when navigator.gpu exists
+  return tf.setBackend('webgpu');
+}
+
+/** Runs keyframe x0, keyframe x1, fast frame x2 (memory of 2) and fast-only x2; returns the data. */
+async function runAll(): Promise<Record<string, Float32Array>> {
+  const model = randomModel(tinyConfig(), 3);
+  const xs = [0, 5, 9].map((t) => model.preprocess(testFrame(64, 128, t)));
+  const memory = model.createMemory();
+  const outs: Record<string, TaskOutputs> = {};
+  for (const i of [0, 1]) {
+    const k = model.runKeyframe(xs[i]);
+    memory.push(k.memoryEntry);
+    outs[`key${i}`] = k.outputs;
+  }
+  outs.fast = model.runFastFrame(xs[2], memory);
+  outs.fastOnly = model.runFastOnly(xs[2]);
+  const data: Record<string, Float32Array> = {};
+  for (const [name, o] of Object.entries(outs)) {
+    data[`${name}.segmentation`] = (await o.segmentation.data()) as Float32Array;
+    data[`${name}.depth`] = (await o.depth.data()) as Float32Array;
+    disposeOutputs(o);
+  }
+  tf.dispose(xs);
+  memory.dispose();
+  model.dispose();
+  return data;
+}
+
+const maxAbs = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+describe.skipIf(!existsSync(ICD))('MilaModel on webgpu (Dawn, SwiftShader)', () => {
+  let cpu: Record<string, Float32Array>;
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    cpu = await runAll();
+    expect(await installWebGpu()).toBe(true);
+  }, 300_000);
+
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+    tf.removeBackend('webgpu');
+  });
+
+  it('matches the cpu backend to 1e-4 with the fused ILA kernel', async () => {
+    expect(tf.getBackend()).toBe('webgpu');
+    const calls = ilaFusedCallCount();
+    const gpu = await runAll();
+    expect(ilaFusedCallCount()).toBe(calls + 1); // one fused dispatch for both tasks
+    for (const name of Object.keys(cpu)) {
+      expect(gpu[name].length, name).toBe(cpu[name].length);
+      expect(maxAbs(gpu[name], cpu[name]), name).toBeLessThan(1e-4);
+    }
+  }, 300_000);
+
+  it('runs 30 frames through MilaRunner without leaking tensors', async () => {
+    const model = randomModel(tinyConfig({ input: { ...tinyConfig().input, height: 32, width: 64 } }), 3);
+    const runner = new MilaRunner(model, { interval: 3 });
+    const frame = testFrame(32, 64);
+    const counts = new Set<number>();
+    for (let i = 0; i < 30; i++) {
+      const p = runner.step(frame);
+      await p.labels().data();
+      p.dispose();
+      if (i >= 6) counts.add(tf.memory().numTensors);
+    }
+    expect(counts.size).toBe(1);
+    runner.dispose();
+    frame.dispose();
+    model.dispose();
+  }, 300_000);
+});

@@ -1,0 +1,331 @@
+"""The staged MILA training schedule, then evaluation and export, in one command.
+
+    python -m mila.train --config configs/tiny.json --out runs/x --time-budget 60     (from training/)
+    torchrun --nproc_per_node=N -m mila.train ...                                    (multi-GPU, DDP)
+
+Stages (run in order, each optional): pretrain-slow, pretrain-fast, mila; see training/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import torch
+from torch import nn
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .config import ModelConfig, load_config
+from .data import ClipDataset, ClipPool, RenderedStreetDataset, parse_seed_range, seeds_overlap
+from .decoders import TaskDecoder
+from .distributed import DistContext, any_rank, barrier, init_distributed, shutdown
+from .evaluate import evaluate, to_markdown
+from .export import export_model
+from .losses import WEIGHTINGS, make_weighting
+from .mila_model import MilaModel
+from .scheduler import sample_clip_plan
+from .steps import MilaClipStep, SingleFrameNet, SingleFrameStep
+
+STAGES = ("pretrain-slow", "pretrain-fast", "mila")
+# MILA-stage freeze policies: which top-level parts of the model do not train
+FREEZE_POLICIES = {"none": (), "slow": ("slow",), "slow+decoders": ("slow", "decoders")}
+TASKS = ("segmentation", "depth")
+
+
+@dataclasses.dataclass
+class StageResult:
+    stage: str
+    steps: int
+    seconds: float
+    first_loss: Optional[float]
+    last_loss: Optional[float]
+    losses: List[float]                 # total loss per step
+    task_losses: List[Dict[str, float]]  # per step: each task's loss (and the adversarial loss)
+
+
+def split_budget(total: Optional[float], stages: Sequence[str], fractions: Sequence[float]) -> Dict[str, Optional[float]]:
+    """Seconds per selected stage, proportional to its fraction (fractions given for all STAGES)."""
+    if total is None:
+        return {s: None for s in stages}
+    weights = {s: fractions[STAGES.index(s)] for s in stages}
+    norm = sum(weights.values())
+    if norm <= 0:
+        raise ValueError(f"stage split {list(fractions)} gives the selected stages no time")
+    return {s: total * w / norm for s, w in weights.items()}
+
+
+def run_stage(name: str, step_module: nn.Module, params: List[nn.Parameter], sample: Callable[[], tuple],
+              budget_s: Optional[float], max_steps: Optional[int], args, ctx: DistContext,
+              log: Callable[[dict], None]) -> StageResult:
+    """Adam, lr `args.lr`, x0.1 once `lr_decay_at` of the stage's time (or steps) has passed (the seed's step decay)."""
+    if budget_s is None and max_steps is None:
+        raise ValueError("a stage needs a time budget or a step limit")
+    opt = torch.optim.Adam(params, lr=args.lr)
+    module = step_module
+    if ctx.enabled:
+        module = nn.parallel.DistributedDataParallel(
+            step_module, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None,
+            find_unused_parameters=True)
+    weighting = step_module.weighting
+    losses: List[float] = []
+    task_history: List[Dict[str, float]] = []
+    decayed = False
+    step = 0
+    t0 = time.time()
+    while True:
+        elapsed = time.time() - t0
+        done = (max_steps is not None and step >= max_steps) or (budget_s is not None and elapsed >= budget_s)
+        if any_rank(done, ctx):
+            break
+        late = (budget_s is not None and elapsed >= args.lr_decay_at * budget_s) or \
+               (max_steps is not None and step >= args.lr_decay_at * max_steps)
+        if late and not decayed:
+            for g in opt.param_groups:
+                g["lr"] *= 0.1
+            decayed = True
+        inputs = sample()
+        total, logs = module(*inputs, args.amp)
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        opt.step()
+        step += 1
+        losses.append(float(total.detach()))
+        task_history.append(logs)
+        if step % args.dwa_period == 0:
+            weighting.end_period()
+        if ctx.is_main and (step == 1 or step % args.log_every == 0):
+            log({"stage": name, "step": step, "t": round(time.time() - t0, 2), "loss": round(losses[-1], 5),
+                 **{k: round(v, 5) for k, v in logs.items()},
+                 "weights": {k: round(v, 4) for k, v in weighting.weights().items()},
+                 "lr": opt.param_groups[0]["lr"]})
+    head = losses[: max(1, len(losses) // 10)]
+    tail = losses[-max(1, len(losses) // 10):]
+    return StageResult(name, step, round(time.time() - t0, 2), sum(head) / len(head) if losses else None,
+                       sum(tail) / len(tail) if losses else None, losses, task_history)
+
+
+def _set_trainable(model: MilaModel, frozen_parts: Sequence[str]) -> List[nn.Parameter]:
+    params = []
+    for name, p in model.named_parameters():
+        p.requires_grad_(name.split(".")[0] not in frozen_parts)
+        if p.requires_grad:
+            params.append(p)
+    model.train()
+    for part in frozen_parts:
+        getattr(model, part).eval()  # frozen BN keeps its running statistics
+    return params
+
+
+def fresh_decoders(config: ModelConfig) -> nn.ModuleDict:
+    c, t = config.feature_channels, config.task_channels
+    return nn.ModuleDict({"segmentation": TaskDecoder(c, t, config.segmentation.num_classes),
+                          "depth": TaskDecoder(c, t, 1)})
+
+
+def build_datasets(args, config: ModelConfig, device: torch.device,
+                   rng: Optional[random.Random] = None) -> Tuple[ClipDataset, ClipDataset]:
+    """(training data, held-out evaluation data). Street training clips come from a refreshed `ClipPool`
+    when `--pool-clips` > 0 (rendering is slower than a step on the CPU)."""
+    h, w = config.input.height, config.input.width
+    n = config.segmentation.num_classes
+    if args.data == "street":
+        train = RenderedStreetDataset(parse_seed_range(args.train_seeds), h, w, str(device),
+                                      max_start_frame=args.max_start_frame,
+                                      max_depth=config.depth.max_depth, num_classes=n)
+        evald = RenderedStreetDataset(parse_seed_range(args.eval_seeds), h, w, str(device),
+                                      max_depth=config.depth.max_depth, num_classes=n)
+        overlap = seeds_overlap(train.seeds, evald.seeds)
+        if overlap:
+            raise ValueError(f"train and eval seeds overlap (e.g. {overlap}); evaluation must be held out")
+        if rng is not None and getattr(args, "pool_clips", 0) > 0:
+            frames = max(args.pool_frames or 0, config.ila.memory * args.k_max)
+            train = ClipPool(train, args.pool_clips, frames, rng, args.pool_refresh_every, args.pool_refresh_clips)
+        return train, evald
+    from .cityscapes import CityscapesSequenceDataset
+
+    if not args.cityscapes_root:
+        raise ValueError("--data cityscapes needs --cityscapes-root")
+    return (CityscapesSequenceDataset(args.cityscapes_root, args.cityscapes_train_split, h, w),
+            CityscapesSequenceDataset(args.cityscapes_root, args.cityscapes_eval_split, h, w))
+
+
+def run(args) -> Dict:
+    ctx = init_distributed(args.device)
+    device = ctx.device
+    args.amp = bool(args.amp) and device.type == "cuda"
+    out = Path(args.out)
+    if ctx.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    log_path = out / "train_log.jsonl"
+
+    def log(entry: dict) -> None:
+        line = json.dumps(entry)
+        print(line, flush=True)
+        with open(log_path, "a") as f:
+            f.write(line + "\n")
+
+    t_start = time.time()
+    torch.manual_seed(args.seed)  # identical init on every rank (DDP also broadcasts rank 0's weights)
+    rng = random.Random(args.seed * 1000 + ctx.rank)
+    if args.init:
+        model, _ = load_checkpoint(args.init)
+        config = model.config
+    else:
+        config = load_config(args.config)
+        if not args.mf:
+            config = dataclasses.replace(config, ila=dataclasses.replace(config.ila, memory=1))
+        model = MilaModel(config, with_discriminator=True)
+    model.to(device)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    for s in stages:
+        if s not in STAGES:
+            raise ValueError(f"unknown stage {s!r}; choose from {STAGES}")
+    fractions = [float(v) for v in args.stage_split.split(",")]
+    if len(fractions) != len(STAGES):
+        raise ValueError(f"--stage-split needs {len(STAGES)} fractions ({', '.join(STAGES)}), got {args.stage_split!r}")
+    t_data = time.time()
+    train_data, eval_data = build_datasets(args, config, device, rng)
+    # the budget covers data setup (rendering the pool) and training; evaluation and export come after
+    remaining = None if args.time_budget is None else max(0.0, args.time_budget - (time.time() - t_start))
+    budgets = split_budget(remaining, stages, fractions)
+    pre_bs = args.pretrain_batch_size or args.batch_size
+    results: List[StageResult] = []
+    d18: Optional[SingleFrameNet] = None
+    done: List[str] = []
+    if ctx.is_main:
+        log({"event": "start", "device": str(device), "world_size": ctx.world_size, "amp": args.amp,
+             "config": config.name, "stages": stages, "budgets_s": budgets,
+             "data_setup_s": round(time.time() - t_data, 2)})
+    for stage in stages:
+        if stage in ("pretrain-slow", "pretrain-fast"):
+            if stage == "pretrain-slow":
+                net = SingleFrameNet(model.slow, model.decoders, config.depth.max_depth)
+            else:
+                # D18-MultiTask has its own decoders; the MILA stage keeps the D101 ones (shared decoders)
+                d18 = SingleFrameNet(model.fast, fresh_decoders(config).to(device), config.depth.max_depth)
+                net = d18
+            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config).to(device)
+            for p in step_module.parameters():
+                p.requires_grad_(True)
+            step_module.train()
+            sample = lambda: (train_data.sample(pre_bs, 1, rng).to(device),)  # noqa: E731
+        else:
+            params_frozen = FREEZE_POLICIES[args.freeze]
+            _set_trainable(model, params_frozen)
+            step_module = MilaClipStep(model, make_weighting(args.weighting, TASKS).to(device),
+                                       train_slow="slow" not in params_frozen,
+                                       adv_weight=args.adv_weight, fast_only_weight=args.fast_only_weight)
+
+            def sample():
+                plan = sample_clip_plan(rng, args.k_min, args.k_max, config.ila.memory, args.max_fast_frames)
+                return train_data.sample(args.batch_size, plan.num_frames, rng).to(device), plan
+        params = [p for p in step_module.parameters() if p.requires_grad]
+        result = run_stage(stage, step_module, params, sample, budgets[stage], args.max_steps, args, ctx, log)
+        for p in model.parameters():
+            p.requires_grad_(True)
+        if stage == "pretrain-fast" and not args.no_eval:
+            # snapshot: the MILA stage goes on training model.fast, the baseline row is the pre-trained D18
+            d18 = copy.deepcopy(d18).eval()
+        results.append(result)
+        done.append(stage)
+        if ctx.is_main:
+            log({"event": "stage-done", "stage": stage, "steps": result.steps, "seconds": result.seconds,
+                 "first_loss": result.first_loss, "last_loss": result.last_loss})
+            save_checkpoint(model, out / "checkpoint.pt", done)
+    barrier(ctx)
+    summary = {"stages": [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("losses", "task_losses")}
+                          for r in results],
+               "train_seconds": round(time.time() - t_start, 2)}
+    if ctx.is_main:
+        model.eval()
+        if not args.no_eval:
+            t_eval = time.time()
+            extra = {"fast-only (D18-MultiTask)": d18.eval()} if d18 is not None else None
+            table = evaluate(model, eval_data, [int(k) for k in args.eval_ks.split(",")], args.eval_frames,
+                             args.eval_batch_size, device, args.amp, extra_nets=extra)
+            (out / "eval.json").write_text(json.dumps(table, indent=2) + "\n")
+            (out / "eval.md").write_text(to_markdown(table))
+            summary["eval_seconds"] = round(time.time() - t_eval, 2)
+            print(to_markdown(table), flush=True)
+        if not args.no_export:
+            export_model(model.cpu(), out / "export")
+        summary["total_seconds"] = round(time.time() - t_start, 2)
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        log({"event": "done", **summary})
+    shutdown(ctx)
+    return summary
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="Train MILA (staged), evaluate on held-out clips, export.",
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--config", help="architecture config JSON (docs/ARCHITECTURE.md)")
+    p.add_argument("--init", help="start from this checkpoint.pt (its config) instead of --config")
+    p.add_argument("--out", required=True, help="output directory (log, checkpoint, eval.md/json, export/)")
+    p.add_argument("--stages", default=",".join(STAGES), help=f"comma list from {STAGES}, run in that order")
+    p.add_argument("--weighting", default="equal", choices=WEIGHTINGS)
+    p.add_argument("--freeze", default="slow", choices=sorted(FREEZE_POLICIES),
+                   help="MILA stage: which parts stay frozen (pre-training stages train their own net fully)")
+    p.add_argument("--k-min", type=int, default=2, help="MILA stage: smallest keyframe interval sampled")
+    p.add_argument("--k-max", type=int, default=10, help="MILA stage: largest keyframe interval sampled")
+    p.add_argument("--mf", action=argparse.BooleanOptionalAction, default=True,
+                   help="multi-frame memory (config ila.memory); --no-mf sets memory 1 (with --config)")
+    p.add_argument("--adv-weight", type=float, default=0.01, help="adversarial loss weight (0 disables it)")
+    p.add_argument("--fast-only-weight", type=float, default=0.5,
+                   help="MILA stage: weight of the fast-only path's loss (keeps the runtime's fast-only mode sound)")
+    p.add_argument("--max-fast-frames", type=int, default=3, help="MILA stage: fast frames supervised per clip")
+    p.add_argument("--batch-size", type=int, default=4, help="clips per MILA step")
+    p.add_argument("--pretrain-batch-size", type=int, default=None, help="frames per pre-training step (default: --batch-size)")
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--lr-decay-at", type=float, default=0.7, help="fraction of each stage after which lr *= 0.1")
+    p.add_argument("--dwa-period", type=int, default=10, help="steps per DWA period")
+    p.add_argument("--time-budget", type=float, default=None,
+                   help="seconds for data setup + all training stages; evaluation and export follow")
+    p.add_argument("--stage-split", default="0.35,0.2,0.45", help="budget fractions for pretrain-slow,pretrain-fast,mila")
+    p.add_argument("--max-steps", type=int, default=None, help="step limit per stage")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N")
+    p.add_argument("--amp", action=argparse.BooleanOptionalAction, default=True, help="bf16 autocast (CUDA only)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--log-every", type=int, default=10)
+    p.add_argument("--data", default="street", choices=("street", "cityscapes"))
+    p.add_argument("--train-seeds", default="1000000:2000000", help="street: training seeds, 'a:b' or 'a,b,c'")
+    p.add_argument("--eval-seeds", default="1:9", help="street: held-out evaluation seeds (mila.street.HELD_OUT_SEEDS)")
+    p.add_argument("--max-start-frame", type=int, default=1500, help="street: latest first frame of a training clip")
+    p.add_argument("--pool-clips", type=int, default=8, help="street: clips kept rendered for training (0: render every batch)")
+    p.add_argument("--pool-frames", type=int, default=None, help="street: frames per pool clip (default: memory x k-max)")
+    p.add_argument("--pool-refresh-every", type=int, default=20, help="street: steps between pool refreshes (0: never)")
+    p.add_argument("--pool-refresh-clips", type=int, default=1, help="street: clips re-rendered per refresh")
+    p.add_argument("--cityscapes-root")
+    p.add_argument("--cityscapes-train-split", default="train")
+    p.add_argument("--cityscapes-eval-split", default="val")
+    p.add_argument("--eval-ks", default="1,2,5,10", help="keyframe intervals to evaluate")
+    p.add_argument("--eval-frames", type=int, default=30, help="frames per evaluation clip")
+    p.add_argument("--eval-batch-size", type=int, default=4, help="evaluation clips run together")
+    p.add_argument("--no-eval", action="store_true")
+    p.add_argument("--no-export", action="store_true")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.config and not args.init:
+        parser.error("give --config (or --init with a checkpoint)")
+    if args.time_budget is None and args.max_steps is None:
+        parser.error("give --time-budget and/or --max-steps")
+    try:
+        run(args)
+    except (ValueError, FileNotFoundError) as e:  # user errors; anything else keeps its traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

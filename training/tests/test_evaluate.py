@@ -1,0 +1,72 @@
+import pytest
+import torch
+
+from mila.evaluate import evaluate, to_markdown
+from mila.export import randomize_batchnorm
+from mila.metrics import ConfusionMatrix, DepthErrors
+from mila.mila_model import MilaModel, normalize_rgb
+
+from fake_clips import FakeClips
+from helpers import tiny_config
+
+torch.set_num_threads(1)
+
+
+def _model():
+    torch.manual_seed(0)
+    cfg = tiny_config(input={"height": 32, "width": 48, "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]})
+    model = MilaModel(cfg)
+    randomize_batchnorm(model, torch.Generator().manual_seed(2))
+    return model.eval(), cfg
+
+
+def test_rows_offsets_and_frame_counts():
+    model, cfg = _model()
+    data = FakeClips(cfg.input.height, cfg.input.width, cfg.segmentation.num_classes, clips=3)
+    res = evaluate(model, data, ks=[1, 3], num_frames=5, batch_size=2, device=torch.device("cpu"))
+    rows = {(r["mode"], r["K"]): r for r in res["rows"]}
+    assert set(rows) == {("slow-only", 1), ("fast-only", 1), ("mila", 3), ("reuse", 3)}
+    assert rows[("slow-only", 1)]["frames"] == 15 and rows[("mila", 3)]["frames"] == 15
+    # 5 frames at K=3: offsets 0,1,2,0,1
+    assert [(p["offset"], p["frames"]) for p in rows[("mila", 3)]["per_offset"]] == [(0, 6), (1, 6), (2, 3)]
+    mila0, reuse0 = rows[("mila", 3)]["per_offset"][0], rows[("reuse", 3)]["per_offset"][0]
+    assert mila0 == reuse0  # on keyframes both are the slow net's output
+    assert rows[("mila", 3)]["gflops"] < rows[("slow-only", 1)]["gflops"]
+    md = to_markdown(res)
+    assert "| mila | 3 |" in md and "+2" in md
+
+
+def test_mila_offset_matches_a_manual_run():
+    model, cfg = _model()
+    data = FakeClips(cfg.input.height, cfg.input.width, cfg.segmentation.num_classes, clips=1)
+    res = evaluate(model, data, ks=[3], num_frames=3, batch_size=1, device=torch.device("cpu"))
+    row = next(r for r in res["rows"] if r["mode"] == "mila")
+    clip = next(data.eval_batches(3, 1))
+    with torch.no_grad():
+        _, entry = model.run_keyframe(normalize_rgb(clip.rgb[:, 0], cfg))
+        out = model.run_fast_frame(normalize_rgb(clip.rgb[:, 2], cfg), [entry])
+    cm, de = ConfusionMatrix(cfg.segmentation.num_classes), DepthErrors()
+    cm.update(out["segmentation"].argmax(1), clip.labels[:, 2])
+    de.update(out["depth"][:, 0], clip.depth[:, 2])
+    off2 = row["per_offset"][2]
+    assert off2["mIoU"] == pytest.approx(cm.miou(), abs=1e-4)
+    assert off2["abs"] == pytest.approx(de.abs(), abs=1e-4)
+
+
+def test_sparse_labels_run_every_phase():
+    model, cfg = _model()
+    data = FakeClips(cfg.input.height, cfg.input.width, cfg.segmentation.num_classes, clips=2, dense=False)
+    res = evaluate(model, data, ks=[1, 4], num_frames=6, batch_size=2, device=torch.device("cpu"))
+    row = next(r for r in res["rows"] if r["mode"] == "mila")
+    # the labelled last frame is seen once at every offset 0..3
+    assert [(p["offset"], p["frames"]) for p in row["per_offset"]] == [(o, 2) for o in range(4)]
+    assert next(r for r in res["rows"] if r["mode"] == "slow-only")["frames"] == 2
+
+
+def test_bad_arguments():
+    model, cfg = _model()
+    data = FakeClips(cfg.input.height, cfg.input.width)
+    with pytest.raises(ValueError, match="more frames"):
+        evaluate(model, data, ks=[10], num_frames=5, batch_size=1, device=torch.device("cpu"))
+    with pytest.raises(ValueError, match="K must be"):
+        evaluate(model, data, ks=[0], num_frames=5, batch_size=1, device=torch.device("cpu"))

@@ -1,0 +1,100 @@
+"""Hand-computed checks of training/mila/metrics.py (the normative metric code)."""
+import math
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from mila.metrics import ConfusionMatrix, DepthErrors  # noqa: E402
+
+# Two frames, 4 classes. Class 2 is absent from frame 2, class 3 has no gt pixel at all
+# (but is predicted once), 255 pixels are ignored whatever is predicted there.
+GT1 = [[0, 0, 1], [1, 255, 2]]
+PRED1 = [[0, 1, 1], [1, 0, 0]]
+GT2 = [[0, 0], [255, 1]]
+PRED2 = [[0, 3], [3, 1]]
+# Counted pairs (gt, pred): (0,0) (0,1) (1,1) (1,1) (2,0) | (0,0) (0,3) (1,1)
+EXPECTED_MATRIX = [[2, 1, 0, 1], [0, 3, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
+
+
+def two_frame_matrix(convert=np.array):
+    cm = ConfusionMatrix(4, ignore_index=255)
+    cm.update(convert(PRED1), convert(GT1))
+    cm.update(convert(PRED2), convert(GT2))
+    return cm
+
+
+def test_confusion_matrix_counts_pixels_dataset_level():
+    cm = two_frame_matrix()
+    np.testing.assert_array_equal(cm.matrix, EXPECTED_MATRIX)
+    assert cm.counted_pixels == 8
+
+
+def test_iou_miou_accuracy_hand_computed():
+    cm = two_frame_matrix()
+    iou = cm.iou_per_class()
+    # IoU0 = 2/(4+3-2), IoU1 = 3/(3+4-3), IoU2 = 0/(1+0-0), class 3 has no gt pixel -> NaN.
+    np.testing.assert_allclose(iou[:3], [0.4, 0.75, 0.0])
+    assert math.isnan(iou[3])
+    assert cm.miou() == pytest.approx((0.4 + 0.75 + 0.0) / 3 * 100)
+    assert cm.pixel_accuracy() == pytest.approx(5 / 8 * 100)
+
+
+def test_accepts_torch_tensors():
+    torch = pytest.importorskip("torch")
+    cm = two_frame_matrix(lambda a: torch.tensor(a, dtype=torch.int64))
+    np.testing.assert_array_equal(cm.matrix, EXPECTED_MATRIX)
+    d = DepthErrors()
+    d.update(torch.tensor([3.0, 1.0]), torch.tensor([2.0, 0.0]))
+    assert d.abs() == pytest.approx(1.0)
+
+
+def test_gt_labels_outside_the_class_range_are_not_counted():
+    cm = ConfusionMatrix(2)
+    cm.update(np.array([0, 1, 1]), np.array([0, 7, 255]))
+    assert cm.counted_pixels == 1
+    assert cm.miou() == pytest.approx(100.0)
+
+
+def test_empty_matrix_gives_nan():
+    cm = ConfusionMatrix(3)
+    cm.update(np.array([1, 2]), np.array([255, 255]))
+    assert math.isnan(cm.miou()) and math.isnan(cm.pixel_accuracy())
+
+
+def test_bad_inputs_raise_clear_errors():
+    cm = ConfusionMatrix(3)
+    with pytest.raises(ValueError, match="shape"):
+        cm.update(np.zeros((2, 2), dtype=np.int64), np.zeros((2, 3), dtype=np.int64))
+    with pytest.raises(ValueError, match="outside"):
+        cm.update(np.array([5]), np.array([1]))
+    with pytest.raises(TypeError, match="integer"):
+        cm.update(np.array([0.5]), np.array([1]))
+    with pytest.raises(ValueError, match="num_classes"):
+        ConfusionMatrix(0)
+
+
+def test_depth_errors_skip_invalid_pixels():
+    d = DepthErrors()
+    gt = np.array([2.0, 0.0, np.inf, np.nan, 4.0, -1.0])
+    pred = np.array([3.0, 5.0, 1.0, 1.0, 2.0, 7.0])
+    d.update(pred, gt)
+    assert d.count == 2
+    assert d.abs() == pytest.approx((1 + 2) / 2)
+    assert d.rel() == pytest.approx((1 / 2 + 2 / 4) / 2)
+
+
+def test_depth_errors_accumulate_over_frames_by_pixel():
+    d = DepthErrors()
+    d.update(np.array([1.0]), np.array([2.0]))  # err 1, rel 0.5
+    d.update(np.array([4.0, 4.0, 9.0]), np.array([4.0, 4.0, 0.0]))  # err 0, 0; last invalid
+    assert d.abs() == pytest.approx(1 / 3)
+    assert d.rel() == pytest.approx(0.5 / 3)
+
+
+def test_depth_without_valid_pixels_is_nan():
+    d = DepthErrors()
+    d.update(np.array([1.0]), np.array([0.0]))
+    assert math.isnan(d.abs()) and math.isnan(d.rel())

@@ -1,0 +1,66 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from mila.checkpoint import load_checkpoint
+from mila.export import load_exported
+from mila.train import main
+
+from cityscapes_fixture import fabricate_cityscapes
+from helpers import CONFIG_DIR
+
+torch.set_num_threads(1)
+
+
+def test_full_schedule_end_to_end_on_a_cityscapes_layout(tmp_path):
+    """All three stages, evaluation and export through the CLI entry point (data: the fabricated folder)."""
+    root = tmp_path / "cs"
+    fabricate_cityscapes(root, "train")
+    fabricate_cityscapes(root, "val")
+    out = tmp_path / "run"
+    rc = main(["--config", str(CONFIG_DIR / "tiny.json"), "--out", str(out), "--data", "cityscapes",
+               "--cityscapes-root", str(root), "--max-steps", "2", "--batch-size", "1", "--k-min", "2",
+               "--k-max", "2", "--eval-ks", "1,2", "--eval-frames", "3", "--weighting", "dwa",
+               "--device", "cpu", "--log-every", "1"])
+    assert rc == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert [(s["stage"], s["steps"]) for s in summary["stages"]] == \
+        [("pretrain-slow", 2), ("pretrain-fast", 2), ("mila", 2)]
+    table = json.loads((out / "eval.json").read_text())
+    modes = {(r["mode"], r["K"]) for r in table["rows"]}
+    assert modes == {("slow-only", 1), ("fast-only", 1), ("fast-only (D18-MultiTask)", 1), ("mila", 2), ("reuse", 2)}
+    assert "| mila | 2 |" in (out / "eval.md").read_text()
+    model, config = load_exported(out / "export")
+    ckpt, stages = load_checkpoint(out / "checkpoint.pt")
+    assert stages == ["pretrain-slow", "pretrain-fast", "mila"]
+    for k, v in model.exported_state_dict().items():
+        assert torch.equal(v, ckpt.state_dict()[k]), k
+    log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
+    assert any(e.get("stage") == "mila" and "adversarial" in e for e in log)
+
+    # the standalone CLIs on the same run: export the checkpoint again, evaluate the export
+    scripts = Path(__file__).resolve().parent.parent / "scripts"
+    subprocess.run([sys.executable, str(scripts / "export.py"), "--checkpoint", str(out / "checkpoint.pt"),
+                    "--out", str(tmp_path / "export2")], check=True, capture_output=True)
+    assert (tmp_path / "export2" / "model.safetensors").read_bytes() == (out / "export" / "model.safetensors").read_bytes()
+    subprocess.run([sys.executable, str(scripts / "evaluate.py"), "--model-dir", str(tmp_path / "export2"),
+                    "--out", str(tmp_path / "eval2"), "--data", "cityscapes", "--cityscapes-root", str(root),
+                    "--eval-ks", "1,2", "--eval-frames", "3", "--device", "cpu"], check=True, capture_output=True)
+    again = json.loads((tmp_path / "eval2" / "eval.json").read_text())
+    mila_rows = lambda t: [r for r in t["rows"] if r["mode"] in ("mila", "reuse", "slow-only", "fast-only")]  # noqa: E731
+    assert mila_rows(again) == mila_rows(table)
+
+
+def test_cli_reports_bad_input(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path), "--max-steps", "1"])  # neither --config nor --init
+    rc = main(["--config", str(CONFIG_DIR / "tiny.json"), "--out", str(tmp_path), "--max-steps", "1",
+               "--stages", "warmup", "--data", "cityscapes", "--cityscapes-root", str(tmp_path / "none")])
+    assert rc == 2 and "unknown stage 'warmup'" in capsys.readouterr().err
+    rc = main(["--config", str(CONFIG_DIR / "tiny.json"), "--out", str(tmp_path), "--max-steps", "1",
+               "--data", "cityscapes", "--cityscapes-root", str(tmp_path / "none")])
+    assert rc == 2 and "missing folder" in capsys.readouterr().err
