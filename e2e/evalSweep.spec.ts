@@ -66,7 +66,6 @@ test('the browser (WebGPU) gives the numbers Node (cpu) gives on the fixture cli
   const browser = await runSweep(page, { modelUrl: '/models/tiny/', clipUrl: '/tests/fixtures/eval-clip/', ks: [3], baselines: false, frames: 6, backend: 'webgpu' });
   const node = (await evaluateClipInNode(await loadTinyModelCpu('public/models/tiny'), 'tests/fixtures/eval-clip', entries, 6)).map(toRow);
   const [b, n] = [browser.rows[0], node[0]];
-  console.log('browser', JSON.stringify(b), '\nnode', JSON.stringify(n));
   expect([b.frames, b.keyframes]).toEqual([n.frames, n.keyframes]);
   expect(browser.keyframeFlags[0]).toEqual([true, false, false, true, false, false]);
   // Same frames, model and metric code; only video colour conversion and backend arithmetic differ.

@@ -32,6 +32,7 @@ test('converted model reproduces PyTorch outputs on WebGPU in Chromium', async (
 
   await page.goto('/e2e/pages/parity.html');
   await expect(page.locator('#status')).toHaveText('ready');
+  await page.waitForLoadState('networkidle'); // let a Vite dependency re-optimisation reload happen first
   const report: ParityReport = await page.evaluate(() => window.runParityCheck!('/__parity/model', '/__parity/frames.safetensors'));
   console.log(
     `parity float32 on ${report.backend} (${report.adapter}):`,

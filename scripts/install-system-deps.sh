@@ -3,7 +3,7 @@
 # Python packages come from Debian, not PyPI: torch, numpy and pytest belong to /usr/bin/python3.
 set -euo pipefail
 
-packages=(chromium ffmpeg python3-torch python3-numpy python3-pytest)
+packages=(chromium ffmpeg python3-torch python3-numpy python3-pytest python3-pil)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -44,3 +44,7 @@ async function runParityCheck(modelUrl: string, framesUrl: string): Promise<Pari
 
 window.runParityCheck = runParityCheck;
 document.getElementById('status')!.textContent = 'ready';
+
+// Accept hot updates instead of letting Vite reload the page: a source edit during a run (the tree
+// is shared while developing) would otherwise destroy the page mid-check.
+if (import.meta.hot) import.meta.hot.accept(() => {});

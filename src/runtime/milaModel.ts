@@ -145,20 +145,26 @@ export class MilaModel {
     return tidy(() => this.heads(this.taskFeatures(this.fast.apply(input))));
   }
 
-  /** Runs a keyframe and a fast frame at the input size so shaders/programs are compiled. */
+  /**
+   * Runs keyframes and fast frames at the input size with the memory at every fill level
+   * (1..M keyframes), so every program a real stream needs is compiled before the first frame.
+   */
   async warmUp(): Promise<void> {
     this.checkAlive();
     const { height, width } = this.config.input;
     const input = tf.zeros([1, height, width, 3]) as tf.Tensor4D;
     const memory = new KeyframeMemory(this.memoryCapacity);
+    const outputs: TaskOutputs[] = [];
     try {
-      const key = this.runKeyframe(input);
-      memory.push(key.memoryEntry);
-      const fast = this.runFastFrame(input, memory);
-      const fastOnly = this.runFastOnly(input);
-      await Promise.all([key.outputs, fast, fastOnly].flatMap((o) => [o.segmentation.data(), o.depth.data()]));
-      for (const o of [key.outputs, fast, fastOnly]) disposeOutputs(o);
+      for (let m = 0; m < this.memoryCapacity; m++) {
+        const key = this.runKeyframe(input);
+        memory.push(key.memoryEntry);
+        outputs.push(key.outputs, this.runFastFrame(input, memory));
+      }
+      outputs.push(this.runFastOnly(input));
+      await Promise.all(outputs.flatMap((o) => [o.segmentation.data(), o.depth.data()]));
     } finally {
+      outputs.forEach(disposeOutputs);
       memory.dispose();
       input.dispose();
     }

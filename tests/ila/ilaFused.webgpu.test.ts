@@ -6,6 +6,7 @@ import {
   ILA_KERNEL_NAME, ilaAttend, ilaAttendGrouped, ilaFusedCallCount, ilaFusedGrouped, ilaImplementation,
   ilaNaive, ilaReferenceGrouped, ilaSelfTest, markIlaFusedFailed,
 } from '../../src/runtime/ila';
+import { IlaProgram } from '../../src/runtime/ila/ilaProgram';
 import { ILA_CASES, caseDims, caseName, maxAbsDiff, randomInputs } from './ilaTestUtils';
 import { type NodeWebGPU, countDispatches, installNodeWebGPU } from './webgpuNode';
 
@@ -106,6 +107,28 @@ describe('fused ILA kernel (webgpu backend in Node)', () => {
     expect(dispatches.count()).toBe(1);
     expect(maxAbsDiff(await out.data(), ilaNaive(inp.q, inp.k, inp.v, caseDims(c)))).toBeLessThanOrEqual(1e-4);
     tf.dispose([query, keys, values, out]);
+  });
+
+  it('a dispatch wrapped into rows (as for maps over 65535 positions) is still exact', async (ctx) => {
+    if (!gpu) ctx.skip();
+    // 2 x 5 x 7 = 70 workgroups with at most 16 per row: dispatch [14, 5, 1], no surplus; with 11
+    // per row: [10, 7, 1]; with 13: [12, 6, 1] = 72, two surplus workgroups that must not write.
+    const c = { G: 2, M: 2, h: 5, w: 7, d: 8, T: 8, L: 3 };
+    const inp = randomInputs(c, 13);
+    const naive = ilaNaive(inp.q, inp.k, inp.v, caseDims(c));
+    const { query, keys, values } = inp.tensors();
+    const backend = tf.backend() as unknown as {
+      runWebGPUProgram(p: IlaProgram, inputs: tf.TensorInfo[], dtype: 'float32'): tf.TensorInfo;
+    };
+    for (const rowLimit of [16, 11, 13]) {
+      const program = new IlaProgram(caseDims(c), rowLimit);
+      expect(program.dispatch[1]).toBeGreaterThan(1);
+      const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(program, [query, keys, values], 'float32'));
+      expect(maxAbsDiff(await out.data(), naive), `rowLimit ${rowLimit}`).toBeLessThanOrEqual(1e-4);
+      out.dispose();
+    }
+    expect(new IlaProgram(caseDims(c), 13).dispatch).toEqual([12, 6, 1]);
+    tf.dispose([query, keys, values]);
   });
 
   it('ilaSelfTest passes at production channel widths and keeps the fused path', async (ctx) => {

@@ -18,15 +18,16 @@ export function randomModel(config: ModelConfig, seed = 7): MilaModel {
   return new MilaModel(config, weightMap(config, seed), `random(${config.name})`);
 }
 
-/** A deterministic HxWx3 0..255 frame; `t` shifts the pattern like a moving camera. */
+/** A deterministic HxWx3 0..255 frame; `t` shifts the pattern like a moving camera. Built in JS,
+ * not with tf ops, so it is bit-identical on every backend. */
 export function testFrame(height: number, width: number, t = 0): tf.Tensor3D {
-  return tf.tidy(() => {
-    const y = tf.reshape(tf.range(0, height), [height, 1, 1]);
-    const x = tf.reshape(tf.range(0, width), [1, width, 1]);
-    const c = tf.reshape(tf.tensor1d([0, 2, 4]), [1, 1, 3]);
-    const v = tf.sin(tf.add(tf.add(tf.mul(y, 0.21), tf.mul(tf.add(x, t * 3), 0.13)), c));
-    return tf.round(tf.mul(tf.add(v, 1), 127.5)) as tf.Tensor3D;
-  });
+  const data = new Float32Array(height * width * 3);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++, i++) data[i] = Math.round((Math.sin(0.21 * y + 0.13 * (x + 3 * t) + 2 * c) + 1) * 127.5);
+    }
+  }
+  return tf.tensor3d(data, [height, width, 3]);
 }
 
 export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {

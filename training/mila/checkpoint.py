@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 from typing import List, Tuple
 
@@ -26,7 +25,7 @@ def load_checkpoint(path: str | Path, with_discriminator: bool = True) -> Tuple[
     p = Path(path)
     try:
         blob = torch.load(str(p), map_location="cpu", weights_only=True)  # tensors + plain data only
-    except (OSError, RuntimeError, pickle.UnpicklingError) as e:
+    except Exception as e:  # torch raises many types for a corrupt or foreign file (struct.error, UnpicklingError, ...)
         raise ValueError(f"{p}: cannot read checkpoint: {e}") from e
     if not isinstance(blob, dict) or blob.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{p}: not a {CHECKPOINT_FORMAT} file")

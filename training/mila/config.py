@@ -9,7 +9,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 FORMAT = "mila-web/1"
 SUPPORTED_DEPTHS = (18, 50, 101)

@@ -11,12 +11,12 @@ Metrics come from `mila.metrics` (the project's normative implementation).
 from __future__ import annotations
 
 import math
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
 from .cost_model import cost_model
-from .data import ClipBatch, ClipDataset
+from .data import ClipDataset
 from .metrics import ConfusionMatrix, DepthErrors
 from .mila_model import KeyframeMemoryEntry, MilaModel, normalize_rgb, push_memory
 from .scheduler import check_interval, keyframe_schedule

@@ -9,7 +9,6 @@ the map are masked out (never zero-padded) and one softmax runs jointly over all
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import torch
 import torch.nn.functional as F

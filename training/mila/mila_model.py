@@ -7,7 +7,7 @@ the exported names. Tensors are channels-first: input [B,3,H,W] normalised RGB; 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 from torch import nn

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from .checkpoint import load_checkpoint, save_checkpoint
-from .config import ModelConfig, load_config
+from .config import TASKS, ModelConfig, load_config
 from .data import ClipDataset, ClipPool, RenderedStreetDataset, parse_seed_range, seeds_overlap
 from .decoders import TaskDecoder
 from .distributed import DistContext, any_rank, barrier, init_distributed, shutdown
@@ -35,7 +35,7 @@ from .steps import MilaClipStep, SingleFrameNet, SingleFrameStep
 STAGES = ("pretrain-slow", "pretrain-fast", "mila")
 # MILA-stage freeze policies: which top-level parts of the model do not train
 FREEZE_POLICIES = {"none": (), "slow": ("slow",), "slow+decoders": ("slow", "decoders")}
-TASKS = ("segmentation", "depth")
+
 
 
 @dataclasses.dataclass

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import _path  # noqa: F401
 
-import torch
 
 from mila.checkpoint import load_checkpoint
 from mila.distributed import resolve_device

@@ -28,6 +28,8 @@ def main(argv=None):
     ap.add_argument("--depth-scale", type=float, default=100.0, help="depth PNG units per metre")
     ap.add_argument("--crf", type=int, default=18, help="VP9 quality (lower is better)")
     ap.add_argument("--out", default=os.path.join(REPO, "public", "samples"))
+    ap.add_argument("--index-only", action="store_true",
+                    help="do not render: list the existing clips of --seeds in index.json and check the budget")
     args = ap.parse_args(argv)
     bad = [s for s in args.seeds if s not in HELD_OUT_SEEDS]
     if bad:
@@ -39,6 +41,13 @@ def main(argv=None):
     for seed in args.seeds:
         clip_id = f"street-seed{seed}"
         folder = os.path.join(args.out, clip_id)
+        if args.index_only:
+            if not os.path.isfile(os.path.join(folder, "manifest.json")):
+                sys.exit(f"{folder} has no manifest.json: render it first")
+            with open(os.path.join(folder, "manifest.json")) as fh:
+                manifest = json.load(fh)
+            clips.append({"id": clip_id, "name": manifest["name"], "frames": manifest["frames"]})
+            continue
         shutil.rmtree(folder, ignore_errors=True)
         start = time.time()
         write_clip(folder, seed, args.frames, args.height, args.width, args.fps, depth_scale=args.depth_scale,

@@ -98,12 +98,12 @@ fn accumulateSplit(tid: i32, item: i32, rowMax: f32, writes: bool) {
 
 fn main(index: i32) {
   let tid = i32(localIndex);
-  // tfjs may reshape a long 1-D dispatch into 2-D/3-D; recover the linear workgroup index.
+  // Long dispatches wrap into y (ilaProgram.ts, within the per-dimension limit): linear index.
   let linear = i32(workgroupId.x + workgroupId.y * numWorkgroups.x +
                    workgroupId.z * numWorkgroups.x * numWorkgroups.y);
   // G*h*w from tfjs's uniforms (reading them also keeps the uniform binding tfjs always passes).
   let total = uniforms.outShape.x * uniforms.outShape.y * uniforms.outShape.z;
-  // Surplus workgroups of a reshaped dispatch recompute the last item but never write; no early
+  // Surplus workgroups of the last row recompute the last item but never write; no early
   // return, so every barrier stays in uniform control flow.
   let writes = linear < total;
   let item = min(linear, total - 1);

@@ -60,7 +60,7 @@ export function markIlaFusedFailed(dims: IlaDims, reason: string): void {
   failedKeys.set(ilaShaderKey(dims), reason);
 }
 
-/** Resolves once every first-run shader validation so far has reported (see ilaFusedFailure). */
+/** Resolves once every first-run shader validation so far has reported (failures then show in ilaFusedUnavailableReason). */
 export async function ilaFusedChecksSettled(): Promise<void> {
   const checks = pendingChecks;
   pendingChecks = [];

@@ -4,6 +4,7 @@ from typing import List
 import torch
 
 from . import classes as C
+from .culling import prim_bounds, row_bounds, screen_rects, sun_basis, sun_intervals
 from .gpu_scene import (F_AUX, F_CENTRE, F_COL1, F_COL2, F_LABEL, F_MAT, F_SIZE, PRIM_FIELDS, R_E, R_N,
                         DeviceScene, device_scene, view_prims)
 from .ground import G_KERB, G_ROAD, G_SIDEWALK, G_TERRAIN, ground_t
@@ -16,7 +17,6 @@ from .view_params import broadcast_layout, per_point, view_params
 
 CAT_SKY, CAT_GROUND, CAT_ROW = 0, 1, 2
 CAT_KIND = {k: 3 + i for i, k in enumerate(KINDS)}
-CHUNK_ELEMENTS = 1 << 22  # rays x primitives per intersection chunk (bounds temporary memory)
 
 
 def _merge_views(per_group):
@@ -74,74 +74,133 @@ class ViewBatch:
                                   torch.arange(self.bounds.shape[-1], device=device, dtype=torch.float32) * 1e6 + 1e6)
 
 
-def _chunks(p, v, n):
-    step = max(1, CHUNK_ELEMENTS // max(1, v * n))
-    return range(0, p, step), step
+CHUNK = 8  # primitives per chunk; each chunk is tested only on the rays its bounds allow
 
 
-def cast(o, d, batch: ViewBatch, layout_b=None, shadow=False):
-    """Nearest hit per ray (or, for shadow rays, whether anything is hit)."""
-    V, N = d.shape[0], d.shape[1]
-    inv_d = 1.0 / torch.where(d.abs() < 1e-9, torch.full_like(d, 1e-9), d)
-    best_t = torch.full((V, N), INF, device=d.device)
-    best_cat = torch.zeros((V, N), dtype=torch.long, device=d.device)
-    best_idx = torch.zeros_like(best_cat)
-    best_code = torch.zeros_like(best_cat)
+def _order_by(key, valid):
+    """Indices sorting valid items by key (invalid last), per view."""
+    key = torch.where(valid, key, torch.full_like(key, float("inf")))
+    return torch.sort(key, dim=1, stable=True).indices
 
-    def take(t, cat, idx, code=None):
-        nonlocal best_t, best_cat, best_idx, best_code
-        better = t < best_t
-        best_t = torch.where(better, t, best_t)
-        best_cat = torch.where(better, torch.full_like(best_cat, cat), best_cat)
-        best_idx = torch.where(better, idx, best_idx)
-        if code is not None:
-            best_code = torch.where(better, code, best_code)
 
-    if not shadow:
-        tg, gmat = ground_t(o, d, layout_b)
-        take(tg, CAT_GROUND, gmat)
-    rows, bounds, heights, depths, row_valid = batch.rows, batch.bounds, batch.heights, batch.depths, batch.row_valid
-    if shadow:
-        # a ray from the street towards the sun can only enter facades that face away from the sun
-        faces_away = (rows[..., R_N:R_N + 2] * d[:, :1, :2]).sum(-1) < 0
-        keep = row_valid & faces_away
-        m = max(int(keep.sum(1).max().item()), 1)
-        order = torch.sort((~keep).to(torch.uint8), dim=1, stable=True).indices[:, :m]
-        take_rows = lambda x: torch.gather(x, 1, order.reshape(order.shape + (1,) * (x.dim() - 2)).expand(
-            order.shape + x.shape[2:]))
-        rows, bounds, heights, depths = (take_rows(x) for x in (rows, bounds, heights, depths))
-        row_valid = torch.gather(keep, 1, order)
-    S = rows.shape[1]
-    starts, step = _chunks(S, V, N)
-    for c0 in starts:
-        sl = slice(c0, c0 + step)
-        t, code = row_t(o, d, rows[:, sl], bounds[:, sl], heights[:, sl], depths[:, sl], from_outside=True)
-        t = torch.where(row_valid[:, sl, None], t, torch.full_like(t, INF))
-        tmin, arg = t.min(1)
-        take(tmin, CAT_ROW, arg + c0, torch.gather(code, 1, arg[:, None])[:, 0])
+def _take(x, order):
+    return torch.gather(x, 1, order.reshape(order.shape + (1,) * (x.dim() - 2)).expand(order.shape + x.shape[2:]))
+
+
+def _kinds(batch: ViewBatch, row_mask=None):
+    """(category, data tensors, valid, bounds lo, hi) for the rows and every primitive kind."""
+    rows, bounds, heights, depths, valid = batch.rows, batch.bounds, batch.heights, batch.depths, batch.row_valid
+    if row_mask is not None:
+        valid = valid & row_mask
+    lo, hi = row_bounds(rows, heights, depths)
+    out = [(CAT_ROW, (rows, bounds, heights, depths), valid, lo, hi)]
     for kind in KINDS:
-        table, valid = batch.prims[kind]
-        starts, step = _chunks(table.shape[1], V, N)
-        for c0 in starts:
-            sl = slice(c0, c0 + step)
-            t = PRIM_T[kind](o, d, table[:, sl], inv_d)
-            t = torch.where(valid[:, sl, None], t, torch.full_like(t, INF))
+        table, pvalid = batch.prims[kind]
+        plo, phi = prim_bounds(table)
+        out.append((CAT_KIND[kind], (table,), pvalid, plo, phi))
+    return out
+
+
+def _test(cat, data, o, d, inv_d):
+    """Distances [V, c, n] (and row codes, else None) of one chunk."""
+    if cat == CAT_ROW:
+        return row_t(o, d, *data, from_outside=True)
+    return PRIM_T[KINDS[cat - 3]](o, d, data[0], inv_d), None
+
+
+def cast_camera(o, d, batch: ViewBatch, layout_b, poses, K, height, width):
+    """Nearest hit of every camera ray. d [V, H*W, 3]; returns t, category, index, row code [V, H*W]."""
+    V = d.shape[0]
+    dev = d.device
+    tg, gmat = ground_t(o, d, layout_b)
+    img = lambda x: x.reshape((V, height, width) + x.shape[2:])
+    best_t, best_idx = img(tg).clone(), img(gmat).clone()
+    best_cat = torch.where(best_t < INF, torch.full_like(best_idx, CAT_GROUND), torch.full_like(best_idx, CAT_SKY))
+    best_code = torch.zeros_like(best_idx)
+    d_img = img(d)
+    inv_img = 1.0 / torch.where(d_img.abs() < 1e-9, torch.full_like(d_img, 1e-9), d_img)
+    big = 1 << 30
+    for cat, data, valid, lo, hi in _kinds(batch):
+        rect = screen_rects(lo, hi, poses, K, height, width)
+        centre = (rect[..., 0] + rect[..., 1]).float() * height + (rect[..., 2] + rect[..., 3]).float()
+        order = _order_by(centre, valid)
+        data = tuple(_take(x, order) for x in data)
+        valid, rect = _take(valid, order), _take(rect, order)
+        count = int(valid.sum(1).max().item())
+        for c0 in range(0, count, CHUNK):
+            sl = slice(c0, c0 + CHUNK)
+            cv, cr = valid[:, sl], rect[:, sl]
+            u0 = int(torch.where(cv, cr[..., 0], torch.full_like(cr[..., 0], big)).min())
+            u1 = int(torch.where(cv, cr[..., 1], torch.full_like(cr[..., 1], -big)).max())
+            v0 = int(torch.where(cv, cr[..., 2], torch.full_like(cr[..., 2], big)).min())
+            v1 = int(torch.where(cv, cr[..., 3], torch.full_like(cr[..., 3], -big)).max())
+            if u1 <= u0 or v1 <= v0:
+                continue
+            region = (slice(None), slice(v0, v1), slice(u0, u1))
+            shape = (V, v1 - v0, u1 - u0)
+            dc = d_img[region].reshape(V, -1, 3)
+            ic = inv_img[region].reshape(V, -1, 3)
+            t, code = _test(cat, tuple(x[:, sl] for x in data), o, dc, ic)
+            t = torch.where(cv[..., None], t, torch.full_like(t, INF))
             tmin, arg = t.min(1)
-            take(tmin, CAT_KIND[kind], arg + c0)
-    return best_t, best_cat, best_idx, best_code
+            better = tmin.reshape(shape) < best_t[region]
+            best_t[region] = torch.where(better, tmin.reshape(shape), best_t[region])
+            best_cat[region] = torch.where(better, torch.full_like(better, cat, dtype=torch.long), best_cat[region])
+            # indices refer to the view's primitive list before sorting
+            orig = torch.gather(order, 1, arg + c0).reshape(shape)
+            best_idx[region] = torch.where(better, orig, best_idx[region])
+            if code is not None:
+                ccode = torch.gather(code, 1, arg[:, None])[:, 0].reshape(shape)
+                best_code[region] = torch.where(better, ccode, best_code[region])
+    flat = lambda x: x.reshape(V, -1)
+    return flat(best_t), flat(best_cat), flat(best_idx), flat(best_code)
+
+
+def cast_shadow(o, sun, batch: ViewBatch, s1, coord):
+    """Whether rays from o [V, m, 3] towards the sun [V, 3] are blocked. Rays are sorted by
+    coord = o . s1 within each view (s1 perpendicular to the sun)."""
+    V, m = o.shape[0], o.shape[1]
+    d = sun[:, None, :].expand(V, m, 3).contiguous()
+    inv = 1.0 / torch.where(sun.abs() < 1e-9, torch.full_like(sun, 1e-9), sun)
+    blocked = torch.zeros((V, m), dtype=torch.bool, device=o.device)
+    # a ray from the street towards the sun can only enter facades that face away from the sun
+    faces_away = (batch.rows[..., R_N:R_N + 2] * sun[:, None, :2]).sum(-1) < 0
+    for cat, data, valid, lo, hi in _kinds(batch, faces_away):
+        iv = sun_intervals(lo, hi, s1)
+        order = _order_by(iv[..., 0], valid)
+        data = tuple(_take(x, order) for x in data)
+        valid, iv = _take(valid, order), _take(iv, order)
+        count = int(valid.sum(1).max().item())
+        for c0 in range(0, count, CHUNK):
+            sl = slice(c0, c0 + CHUNK)
+            cv, ci = valid[:, sl], iv[:, sl]
+            lo_c = torch.where(cv, ci[..., 0], torch.full_like(ci[..., 0], INF)).amin(1)
+            hi_c = torch.where(cv, ci[..., 1], torch.full_like(ci[..., 1], -INF)).amax(1)
+            i0 = int(torch.searchsorted(coord, lo_c[:, None].contiguous()).min())
+            i1 = int(torch.searchsorted(coord, hi_c[:, None].contiguous(), right=True).max())
+            if i1 <= i0:
+                continue
+            t, _ = _test(cat, tuple(x[:, sl] for x in data), o[:, i0:i1], d[:, i0:i1],
+                         inv[:, None, :].expand(V, i1 - i0, 3))
+            t = torch.where(cv[..., None], t, torch.full_like(t, INF))
+            blocked[:, i0:i1] |= (t < INF).any(1)
+    return blocked
 
 
 def _unshadowed(origins, sun, need, batch: ViewBatch):
-    """[V, N] 1.0 where the ray towards the sun is free; only rays in `need` are cast (packed per view)."""
+    """[V, N] 1.0 where the ray towards the sun [V, 3] is free; only rays in `need` are cast, packed
+    per view and sorted across the sun direction so primitives meet only rays they can shadow."""
     V, N = need.shape
     counts = need.sum(1)
     m = max(int(counts.max().item()), 1)
-    order = torch.sort((~need).to(torch.uint8), dim=1, stable=True).indices[:, :m]  # needed rays first
+    s1 = sun_basis(sun)
+    coord = (origins * s1[:, None, :]).sum(-1)
+    srt = torch.sort(torch.where(need, coord, torch.full_like(coord, INF)), dim=1, stable=True)
+    order, coord = srt.indices[:, :m], srt.values[:, :m].contiguous()
     o = torch.gather(origins, 1, order[..., None].expand(V, m, 3))
-    t, _, _, _ = cast(o, sun.expand(V, m, 3).contiguous(), batch, shadow=True)
-    free = (t == INF).float() * (torch.arange(m, device=need.device)[None] < counts[:, None]).float()
-    out = torch.zeros((V, N), device=need.device)
-    return out.scatter(1, order, free)
+    blocked = cast_shadow(o, sun, batch, s1, coord)
+    free = (~blocked).float() * (torch.arange(m, device=need.device)[None] < counts[:, None]).float()
+    return torch.zeros((V, N), device=need.device).scatter(1, order, free)
 
 
 def camera_rays(poses, K, H, W):
@@ -274,14 +333,14 @@ def render_views(seeds: List[int], poses: torch.Tensor, K: torch.Tensor, times: 
     batch = ViewBatch(seeds, poses, times, tan_half, focal, dev)
     d = camera_rays(poses, K, height, width)
     o = poses[:, None, :3, 3]
-    t, cat, idx, code = cast(o, d, batch, broadcast_layout(prm))
+    t, cat, idx, code = cast_camera(o, d, batch, broadcast_layout(prm), poses, K, height, width)
     labels, p, nrm, albedo, emission, glass = shade(o, d, t, cat, idx, code, batch, prm, frame_ids, max_depth)
     hit = cat != CAT_SKY
     # sun light with hard shadows: a second cast towards the sun from every lit surface point
     sun = prm["sun_dir"][:, None, :]
     lambert = (nrm * sun).sum(-1).clamp(min=0)
     lit = lambert * hit.float()
-    lit = lit * _unshadowed(p + nrm * 0.03 + sun * 0.02, sun, lit > 0, batch)
+    lit = lit * _unshadowed(p + nrm * 0.03 + sun * 0.02, prm["sun_dir"], lit > 0, batch)
     ambient = prm["ambient"][:, None] * (0.75 + 0.25 * nrm[..., 2:3])
     radiance = albedo * (ambient + prm["sun_col"][:, None] * lit[..., None]) + emission
     flat_d = d.reshape(-1, 3)
