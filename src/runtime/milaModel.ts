@@ -119,8 +119,10 @@ export class MilaModel {
       const T = this.config.taskChannels;
       // All attention groups in one ILA call (one fused dispatch on webgpu).
       const groups = memory.groups;
-      const unknown = groups.find((g) => !this.ilaGroups[g]);
-      if (unknown) throw new Error(`MilaModel.runFastFrame: memory holds ILA group "${unknown}" this model does not have`);
+      const own = Object.keys(this.ilaGroups);
+      if (groups.join() !== own.join()) {
+        throw new Error(`MilaModel.runFastFrame: memory holds ILA groups [${groups}], this model needs [${own}] (memory from another model?)`);
+      }
       const queries = groups.map((g) => conv(f, this.ilaGroups[g].query, false));
       const q = queries.length === 1 ? queries[0] : tf.concat(queries, 0);
       const a = ilaAttendGrouped(q, memory.keys, memory.values, this.config.ila.window);

@@ -174,3 +174,20 @@ describe('MilaModel', () => {
     expect(() => model.preprocess(testFrame(8, 8))).toThrow(/disposed/);
   });
 });
+
+describe('MilaModel memory checks', () => {
+  it('refuses a memory filled by a model with other ILA groups', () => {
+    const ts = randomModel(tinyConfig());
+    const shared = randomModel(tinyConfig({ ila: { window: 5, keyChannels: 8, memory: 2, taskSpecific: false } }));
+    const x = ts.preprocess(testFrame(64, 128));
+    const memory = shared.createMemory();
+    const k = shared.runKeyframe(x);
+    memory.push(k.memoryEntry);
+    disposeOutputs(k.outputs);
+    expect(() => ts.runFastFrame(x, memory)).toThrow(/memory holds ILA groups \[shared\], this model needs \[segmentation,depth\]/);
+    memory.dispose();
+    x.dispose();
+    ts.dispose();
+    shared.dispose();
+  });
+});

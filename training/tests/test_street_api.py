@@ -1,5 +1,4 @@
 """mila.street public API: shapes, determinism, windows, argument checks, seed ranges."""
-import numpy as np
 import pytest
 import torch
 
@@ -75,3 +74,15 @@ def test_bad_arguments_are_refused_clearly(kwargs, message):
 def test_training_and_held_out_seeds_are_disjoint():
     assert HELD_OUT_SEEDS.stop <= TRAIN_SEED_RANGE.start or TRAIN_SEED_RANGE.stop <= HELD_OUT_SEEDS.start
     assert len(HELD_OUT_SEEDS) >= 2 and len(TRAIN_SEED_RANGE) > 10 ** 6
+
+
+def test_supersampling_smooths_rgb_and_keeps_the_ground_truth():
+    a = render_clips([15], 1, height=48, width=96, start_frame=20)
+    b = render_clips([15], 1, height=48, width=96, start_frame=20, supersample=2)
+    assert torch.equal(a.labels, b.labels) and torch.equal(a.depth, b.depth)
+    x, y = a.rgb[0, 0].float(), b.rgb[0, 0].float()
+    assert not torch.equal(x, y) and (x - y).abs().mean() < 12
+    tv = lambda img: (img[1:] - img[:-1]).abs().mean() + (img[:, 1:] - img[:, :-1]).abs().mean()
+    assert tv(y) < tv(x)
+    with pytest.raises(ValueError, match="supersample"):
+        render_clips([15], 1, height=48, width=96, supersample=0)

@@ -1,6 +1,6 @@
 """render_clips: the renderer's public entry point."""
 from dataclasses import dataclass
-from typing import List, Sequence, Union
+from typing import Sequence, Union
 
 import numpy as np
 import torch
@@ -50,10 +50,16 @@ def _check(seeds, num_frames, height, width, fps, max_depth, start_frame):
 
 
 def render_clips(seeds: Sequence[int], num_frames: int, height: int = 256, width: int = 512, fps: float = 30.0,
-                 device: Union[str, torch.device] = "cpu", max_depth: float = 100.0, start_frame: int = 0) -> StreetClip:
-    """Render frames start_frame .. start_frame + num_frames - 1 (time = frame / fps) of each seed's drive."""
+                 device: Union[str, torch.device] = "cpu", max_depth: float = 100.0, start_frame: int = 0,
+                 supersample: int = 1) -> StreetClip:
+    """Render frames start_frame .. start_frame + num_frames - 1 (time = frame / fps) of each seed's drive.
+
+    supersample = s > 1 anti-aliases the RGB with s x s rays per pixel (about 1 + s*s times the
+    work); labels and depth are always those of the pixel centres."""
     seeds = list(seeds)
     _check(seeds, num_frames, height, width, fps, max_depth, start_frame)
+    if not isinstance(supersample, (int, np.integer)) or not 1 <= supersample <= 4:
+        raise ValueError(f"supersample must be an int in [1, 4], got {supersample!r}")
     device = torch.device(device)
     times = (start_frame + np.arange(num_frames)) / fps
     poses, Ks, view_seeds, view_times, view_frames = [], [], [], [], []
@@ -68,7 +74,7 @@ def render_clips(seeds: Sequence[int], num_frames: int, height: int = 256, width
     poses_t, K_t, times_t = f32(poses), f32(Ks), f32(view_times)
     frames_t = torch.as_tensor(np.concatenate(view_frames), dtype=torch.long, device=device)
     V = len(view_seeds)
-    per_pass = max(1, PIXELS_PER_PASS.get(device.type, 1 << 20) // (height * width))
+    per_pass = max(1, PIXELS_PER_PASS.get(device.type, 1 << 20) // (height * width * supersample ** 2))
     rgb = torch.empty((V, height, width, 3), dtype=torch.uint8, device=device)
     labels = torch.empty((V, height, width), dtype=torch.uint8, device=device)
     depth = torch.empty((V, height, width), dtype=torch.float32, device=device)
@@ -76,7 +82,7 @@ def render_clips(seeds: Sequence[int], num_frames: int, height: int = 256, width
         for v0 in range(0, V, per_pass):
             sl = slice(v0, v0 + per_pass)
             rgb[sl], labels[sl], depth[sl] = render_views(view_seeds[sl], poses_t[sl], K_t[sl], times_t[sl],
-                                                          frames_t[sl], height, width, max_depth)
+                                                          frames_t[sl], height, width, max_depth, supersample)
     B, T = len(seeds), num_frames
     return StreetClip(rgb.reshape(B, T, height, width, 3), labels.reshape(B, T, height, width),
                       depth.reshape(B, T, height, width), poses_t.reshape(B, T, 4, 4), K_t.reshape(B, T, 3, 3))

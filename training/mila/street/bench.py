@@ -19,6 +19,7 @@ def main(argv=None):
     ap.add_argument("--frames", type=int, default=4, help="frames per clip per call")
     ap.add_argument("--calls", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1_000_000)
+    ap.add_argument("--supersample", type=int, default=1)
     args = ap.parse_args(argv)
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         ap.error("--device cuda asked for, but torch sees no CUDA device")
@@ -32,11 +33,12 @@ def main(argv=None):
     sync()
     wall, cpu = time.perf_counter(), time.process_time()
     for c in range(args.calls):
-        render_clips(seeds, args.frames, args.height, args.width, device=args.device, start_frame=30 * (c + 1))
+        render_clips(seeds, args.frames, args.height, args.width, device=args.device, start_frame=30 * (c + 1),
+                     supersample=args.supersample)
     sync()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     n = args.calls * args.batch * args.frames
-    print(f"{n} frames {args.height}x{args.width} on {args.device}: {n / wall:.2f} frames/s wall, "
+    print(f"{n} frames {args.height}x{args.width} (supersample {args.supersample}) on {args.device}: {n / wall:.2f} frames/s wall, "
           f"{cpu / n:.2f} s process CPU time per frame ({torch.get_num_threads()} threads)")
 
 

@@ -17,5 +17,7 @@ FOLIAGE = [(0.22, 0.38, 0.12), (0.3, 0.45, 0.15), (0.18, 0.3, 0.12), (0.38, 0.45
 
 
 def pick(rng: np.random.Generator, family, jitter: float = 0.05):
-    c = np.array(family[int(rng.integers(len(family)))])
-    return tuple(np.clip(c + rng.uniform(-jitter, jitter, 3), 0.0, 1.0))
+    c = family[int(rng.integers(len(family)))]
+    j = rng.uniform(-jitter, jitter, 3).tolist()
+    # plain floats: np.clip on 3-vectors dominated scene building time
+    return tuple(min(1.0, max(0.0, float(c[i]) + j[i])) for i in range(3))

@@ -5,9 +5,9 @@ import torch
 
 from . import classes as C
 from .culling import prim_bounds, row_bounds, screen_rects, sun_basis, sun_intervals
-from .gpu_scene import (F_AUX, F_CENTRE, F_COL1, F_COL2, F_LABEL, F_MAT, F_SIZE, PRIM_FIELDS, R_E, R_N,
+from .gpu_scene import (F_AUX, F_CENTRE, F_COL1, F_COL2, F_LABEL, F_MAT, F_SIZE, R_E, R_N,
                         DeviceScene, device_scene, view_prims)
-from .ground import G_KERB, G_ROAD, G_SIDEWALK, G_TERRAIN, ground_t
+from .ground import G_KERB, G_ROAD, G_TERRAIN, ground_t
 from .intersect import INF, PRIM_T, row_t
 from .materials import facade_albedo, ground_albedo, prim_albedo
 from .noise import fbm, hash_u32
@@ -231,7 +231,7 @@ def _sky(d, prm):
     return col + (cloud_col - col) * amount[:, None]
 
 
-def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict, frame_ids, max_depth):
+def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict):
     V, N = t.shape
     dev = t.device
     view = torch.arange(V, device=dev)[:, None].expand(V, N)
@@ -320,21 +320,14 @@ def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict, frame_ids, max
     return labels, p, nrm, albedo, emission, glass
 
 
-def render_views(seeds: List[int], poses: torch.Tensor, K: torch.Tensor, times: torch.Tensor,
-                 frame_ids: torch.Tensor, height: int, width: int, max_depth: float):
-    """poses [V, 4, 4] camera-to-world, K [V, 3, 3], times [V] (s), frame_ids [V] (sensor noise).
-    Returns rgb uint8 [V, H, W, 3], labels uint8 [V, H, W], depth float32 [V, H, W]."""
-    dev = poses.device
-    V = len(seeds)
-    scenes = [build_scene(s) for s in seeds]
-    prm = view_params(scenes, dev)
-    focal = K[:, 0, 0]
-    tan_half = (width / 2) / focal
-    batch = ViewBatch(seeds, poses, times, tan_half, focal, dev)
+def _trace(poses, K, height, width, batch: ViewBatch, prm: dict):
+    """Linear scene radiance (before the camera's response) of the rays through pixel centres of a
+    height x width image with intrinsics K, and the hit data: t, category, labels, ray directions."""
+    V, dev = poses.shape[0], poses.device
     d = camera_rays(poses, K, height, width)
     o = poses[:, None, :3, 3]
     t, cat, idx, code = cast_camera(o, d, batch, broadcast_layout(prm), poses, K, height, width)
-    labels, p, nrm, albedo, emission, glass = shade(o, d, t, cat, idx, code, batch, prm, frame_ids, max_depth)
+    labels, p, nrm, albedo, emission, glass = shade(o, d, t, cat, idx, code, batch, prm)
     hit = cat != CAT_SKY
     # sun light with hard shadows: a second cast towards the sun from every lit surface point
     sun = prm["sun_dir"][:, None, :]
@@ -349,6 +342,28 @@ def render_views(seeds: List[int], poses: torch.Tensor, K: torch.Tensor, times: 
     radiance = radiance + glass[..., None] * 0.35 * (prm["horizon"][:, None] * 0.6 + prm["zenith"][:, None] * 0.4)
     fog = torch.exp(-t.clamp(max=1e5) / prm["fog_distance"][:, None])[..., None]
     radiance = torch.where(hit[..., None], radiance * fog + prm["horizon"][:, None] * (1 - fog), sky)
+    return radiance, t, hit, labels, d
+
+
+def render_views(seeds: List[int], poses: torch.Tensor, K: torch.Tensor, times: torch.Tensor,
+                 frame_ids: torch.Tensor, height: int, width: int, max_depth: float, supersample: int = 1):
+    """poses [V, 4, 4] camera-to-world, K [V, 3, 3], times [V] (s), frame_ids [V] (sensor noise).
+    Returns rgb uint8 [V, H, W, 3], labels uint8 [V, H, W], depth float32 [V, H, W].
+    supersample > 1 averages the RGB of s x s rays per pixel; labels and depth stay at pixel centres."""
+    dev = poses.device
+    V = len(seeds)
+    scenes = [build_scene(s) for s in seeds]
+    prm = view_params(scenes, dev)
+    focal = K[:, 0, 0]
+    tan_half = (width / 2) / focal
+    batch = ViewBatch(seeds, poses, times, tan_half, focal, dev)
+    radiance, t, hit, labels, d = _trace(poses, K, height, width, batch, prm)
+    if supersample > 1:
+        ss = supersample
+        K_fine = K.clone()
+        K_fine[:, :2] = K_fine[:, :2] * ss
+        fine = _trace(poses, K_fine, height * ss, width * ss, batch, prm)[0]
+        radiance = fine.reshape(V, height, ss, width, ss, 3).mean((2, 4)).reshape(V, height * width, 3)
     # camera: exposure, white balance, vignetting, gamma, noise
     n_pix = d.shape[1]
     ys = (torch.arange(height, device=dev, dtype=torch.float32) + 0.5) / height - 0.5

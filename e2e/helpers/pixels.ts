@@ -1,0 +1,22 @@
+// Canvas pixels from screenshots (works for WebGPU and 2D canvases alike), and their differences.
+import type { Locator } from '@playwright/test';
+import { PNG } from 'pngjs';
+
+export async function canvasPixels(canvas: Locator): Promise<PNG> {
+  return PNG.sync.read(await canvas.screenshot());
+}
+
+/** Mean absolute RGB difference per channel, 0..255, over the common area. */
+export function meanAbsDiff(a: PNG, b: PNG): number {
+  const w = Math.min(a.width, b.width);
+  const h = Math.min(a.height, b.height);
+  let sum = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * a.width + x) * 4;
+      const j = (y * b.width + x) * 4;
+      for (let c = 0; c < 3; c++) sum += Math.abs(a.data[i + c] - b.data[j + c]);
+    }
+  }
+  return sum / (w * h * 3);
+}

@@ -1,2 +1,0 @@
-export * as tf from '@tensorflow/tfjs-core';
-export { WebGpuOverlayRenderer } from '../render/webgpuOverlayRenderer';
