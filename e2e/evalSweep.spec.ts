@@ -3,28 +3,40 @@
 // where the browser's numbers are compared with the same evaluation in Node (cpu backend,
 // ffmpeg-decoded frames, pngjs ground truth).
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalPageParams, EvalPageResult } from '../src/eval/page/protocol';
 
 const SAMPLES = 'public/samples';
 
-/** Bundled clips with ground truth, from public/samples/index.json (list of ids or {id}). */
+/** Bundled clips with ground truth: ids from public/samples/index.json (list of ids or {id}),
+ * or, while the index is not written yet, every directory with a manifest. */
 function bundledClips(): string[] {
+  if (!existsSync(SAMPLES)) return [];
   const index = join(SAMPLES, 'index.json');
-  if (!existsSync(index)) return [];
-  const json = JSON.parse(readFileSync(index, 'utf8'));
-  const list: unknown[] = Array.isArray(json) ? json : (json.clips ?? json.samples ?? []);
-  return list
-    .map((e) => (typeof e === 'string' ? e : ((e as Record<string, string>).id ?? (e as Record<string, string>).dir)))
+  let ids: unknown[] = readdirSync(SAMPLES);
+  if (existsSync(index)) {
+    const json = JSON.parse(readFileSync(index, 'utf8'));
+    ids = (Array.isArray(json) ? json : (json.clips ?? json.samples ?? [])).map((e: unknown) =>
+      typeof e === 'string' ? e : ((e as Record<string, string>).id ?? (e as Record<string, string>).dir));
+  }
+  return ids
     .filter((id): id is string => typeof id === 'string' && existsSync(join(SAMPLES, id, 'manifest.json')))
     .filter((id) => 'labels' in JSON.parse(readFileSync(join(SAMPLES, id, 'manifest.json'), 'utf8')));
 }
 
+/** Runs the page's sweep; starts again if the dev server reloads the page (dependency
+ * optimisation, or files written elsewhere in the tree while the test runs). */
 async function runSweep(page: Page, params: EvalPageParams): Promise<EvalPageResult> {
-  await page.goto('/eval.html');
-  await page.waitForFunction(() => window.milaEval !== undefined);
-  return page.evaluate((p) => window.milaEval!.run(p), params);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto('/eval.html');
+      await page.waitForFunction(() => window.milaEval !== undefined);
+      return await page.evaluate((p) => window.milaEval!.run(p), params);
+    } catch (e) {
+      if (attempt >= 3 || !/Execution context was destroyed|navigation/i.test((e as Error).message)) throw e;
+    }
+  }
 }
 
 function shape(result: EvalPageResult) {

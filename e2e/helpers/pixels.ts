@@ -1,9 +1,17 @@
-// Canvas pixels from screenshots (works for WebGPU and 2D canvases alike), and their differences.
+// Canvas pixels as the page sees them (drawImage of the canvas into a 2D canvas), which works for
+// WebGPU canvases even where headless Chromium does not composite them into screenshots.
 import type { Locator } from '@playwright/test';
 import { PNG } from 'pngjs';
 
 export async function canvasPixels(canvas: Locator): Promise<PNG> {
-  return PNG.sync.read(await canvas.screenshot());
+  const dataUrl = await canvas.evaluate((c: HTMLCanvasElement) => {
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    copy.getContext('2d')!.drawImage(c, 0, 0);
+    return copy.toDataURL('image/png');
+  });
+  return PNG.sync.read(Buffer.from(dataUrl.split(',')[1], 'base64'));
 }
 
 /** Mean absolute RGB difference per channel, 0..255, over the common area. */

@@ -35,7 +35,13 @@ export function installDebugHandle(engine: MilaEngine): MilaDebugHandle {
     get backend() { return st().backend?.backend ?? null; },
     get adapter() { return st().backend?.adapter ?? null; },
     get renderer() { return st().renderer; },
-    get numTensors() { return tf.memory().numTensors; },
+    get numTensors() {
+      try {
+        return tf.memory().numTensors;
+      } catch {
+        return -1; // no backend at this instant (re-initialising after a lost device)
+      }
+    },
     get readbackBytesLastFrame() { return engine.statsNow().readbackBytesLastFrame; },
     get readbackBytesTotal() { return engine.statsNow().readbackBytesTotal; },
     get lastError() { return engine.lastError; },

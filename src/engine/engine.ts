@@ -130,6 +130,13 @@ export class MilaEngine {
       if (info.backend.fallbackReason) {
         this.post({ id: 'backend', level: 'warning', text: `Running on ${info.backend.backend}, not ${s.backend ?? 'webgpu'}: ${info.backend.fallbackReason}.` });
       }
+      if (info.canvasFallbackReason) {
+        this.post({
+          id: 'compositing',
+          level: 'warning',
+          text: `Inference runs on WebGPU, but ${info.canvasFallbackReason}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
+        });
+      }
       this.watchDevice(session);
       return true;
     } catch (e) {

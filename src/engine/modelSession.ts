@@ -6,6 +6,7 @@ import type { BackendName, RunMode } from '../app/urlState';
 import { depthRangeFor } from '../render/colormaps';
 import { Canvas2dOverlayRenderer } from '../render/canvas2dOverlayRenderer';
 import type { OverlayRenderer, OverlayStyle } from '../render/types';
+import { probeWebGpuCanvas, type CanvasProbeResult } from '../render/webgpuCanvasProbe';
 import { WebGpuOverlayRenderer } from '../render/webgpuOverlayRenderer';
 import { createCachingFetch } from './modelCache';
 
@@ -48,6 +49,8 @@ export interface SessionInfo {
   style: OverlayStyle;
   cachedShards: number;
   loadedBytes: number;
+  /** WebGPU only: why the overlay could not be drawn into a WebGPU canvas (2D canvas used). */
+  canvasFallbackReason: string | null;
 }
 
 export class ModelSession {
@@ -66,7 +69,10 @@ export class ModelSession {
     cb: SessionCallbacks,
   ): Promise<ModelSession> {
     cb.onPhase('backend', opts.backend ? `Starting the ${opts.backend} backend` : 'Looking for the fastest backend (WebGPU first)');
-    const backend = await initBackend(opts.backend ?? 'webgpu');
+    const preferred = opts.backend ?? 'webgpu';
+    // Probed before tfjs takes a device: a failing presentation can take every device with it.
+    const probe: CanvasProbeResult | null = preferred === 'webgpu' && navigator.gpu ? await probeWebGpuCanvas() : null;
+    const backend = await initBackend(preferred);
 
     cb.onPhase('weights', `Downloading model "${opts.modelId}"`);
     await checkModelPresent(opts.modelId);
@@ -85,12 +91,15 @@ export class ModelSession {
       await model.warmUp();
       const style: OverlayStyle = { colors: model.config.segmentation.colors, depthRange: depthRangeFor(model.config.depth.maxDepth) };
       const canvas = opts.canvas();
+      const gpuCanvas = backend.backend === 'webgpu' && (probe?.ok ?? false);
       const renderer =
-        backend.backend === 'webgpu'
+        gpuCanvas
           ? new WebGpuOverlayRenderer(canvas, (tf.backend() as unknown as { device: GPUDevice }).device, style)
           : new Canvas2dOverlayRenderer(canvas, style);
       const runner = new MilaRunner(model, { interval: opts.k, mode: opts.mode });
-      const info: SessionInfo = { backend, modelId: opts.modelId, model, cost: costModel(model.config), style, cachedShards: report.hits, loadedBytes };
+      const info: SessionInfo = { backend, modelId: opts.modelId, model, cost: costModel(model.config), style, cachedShards: report.hits, loadedBytes,
+        canvasFallbackReason: backend.backend === 'webgpu' && !gpuCanvas ? (probe?.reason ?? 'WebGPU canvas not probed') : null,
+      };
       return new ModelSession(info, runner, renderer);
     } catch (e) {
       model.dispose();
