@@ -9,6 +9,16 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  // Pre-bundle tfjs up front: a mid-test re-bundle by the dev server breaks every backend import.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-backend-wasm',
+    ],
+  },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Vite 8's default minifier breaks tfjs's threaded wasm backend; esbuild's does not.

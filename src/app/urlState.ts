@@ -69,8 +69,8 @@ export function parseSettings(query: string): { settings: AppSettings; problems:
   const view = oneOf(p.get('view'), VIEW_MODES, d.view);
   check('view', view === p.get('view'));
   const backendRaw = p.get('backend');
-  const backend = backendRaw === null || backendRaw === 'auto' ? null : oneOf(backendRaw, BACKENDS, 'webgpu');
-  check('backend', backendRaw === null || backendRaw === 'auto' || backend === backendRaw);
+  const backend = backendRaw !== null && (BACKENDS as readonly string[]).includes(backendRaw) ? (backendRaw as BackendName) : null;
+  check('backend', backendRaw === null || backendRaw === 'auto' || backend !== null);
   const mode = oneOf(p.get('mode'), RUN_MODES, d.mode);
   check('mode', mode === p.get('mode'));
   const kRaw = p.get('k');
@@ -84,7 +84,7 @@ export function parseSettings(query: string): { settings: AppSettings; problems:
       opacity: clampNumber(p.get('opacity'), 0, 1, d.opacity, false),
       split: clampNumber(p.get('split'), 0, 1, d.split, false),
       src: p.get('src') ?? d.src,
-      backend: backend === null || BACKENDS.includes(backend) ? backend : null,
+      backend,
       loop: flag(p.get('loop'), d.loop),
       play: flag(p.get('play'), d.play),
       mode,

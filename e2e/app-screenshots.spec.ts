@@ -1,0 +1,27 @@
+// Page screenshots in every overlay mode for docs/screenshots (2D-canvas compositing: headless
+// Chromium here does not composite WebGPU canvases into screenshots). Also checks each mode draws.
+import { expect, test } from './helpers/fixtures';
+import { figures, step, waitForReady } from './helpers/mila';
+import { canvasPixels, meanAbsDiff } from './helpers/pixels';
+
+test.describe.configure({ timeout: 300_000 });
+
+test('screenshots of each overlay mode', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const model = process.env.SCREENSHOT_MODEL ?? 'tiny';
+  await page.goto(`/?model=${model}&backend=wasm&play=0&k=5`);
+  await waitForReady(page);
+  await expect.poll(async () => (await figures(page)).framesProcessed).toBeGreaterThanOrEqual(1);
+  await step(page, 11); // a fast frame a little into the clip
+  const canvas = page.getByTestId('stage').locator('canvas');
+  const shots: Record<string, Awaited<ReturnType<typeof canvasPixels>>> = {};
+  for (const view of ['seg', 'depth', 'side', 'split', 'video'] as const) {
+    await page.getByTestId(`view-${view}`).check();
+    await page.waitForTimeout(400);
+    shots[view] = await canvasPixels(canvas);
+    if (view !== 'video') await page.screenshot({ path: `docs/screenshots/app-${view}.png` });
+  }
+  expect(meanAbsDiff(shots.seg, shots.video)).toBeGreaterThan(5);
+  expect(meanAbsDiff(shots.depth, shots.seg)).toBeGreaterThan(5);
+  expect(shots.side.width).toBe(2 * shots.seg.width);
+});
