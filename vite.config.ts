@@ -22,5 +22,10 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Vite 8's default minifier breaks tfjs's threaded wasm backend; esbuild's does not.
-  build: { minify: 'esbuild', target: 'es2022' },
+  // eval.html (the headless evaluator's page) ships beside the app.
+  build: {
+    minify: 'esbuild',
+    target: 'es2022',
+    rollupOptions: { input: { main: 'index.html', eval: 'eval.html' } },
+  },
 });

@@ -1,17 +1,11 @@
-// Canvas pixels as the page sees them (drawImage of the canvas into a 2D canvas), which works for
-// WebGPU canvases even where headless Chromium does not composite them into screenshots.
+// Canvas pixels as the user sees them: a screenshot of the element, i.e. what the compositor shows.
+// (drawImage of a WebGPU canvas after its frame was presented reads an empty texture, so a page-side
+// copy would see nothing; the screenshot needs the Vulkan launch flags of helpers/browser.ts.)
 import type { Locator } from '@playwright/test';
 import { PNG } from 'pngjs';
 
 export async function canvasPixels(canvas: Locator): Promise<PNG> {
-  const dataUrl = await canvas.evaluate((c: HTMLCanvasElement) => {
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    copy.getContext('2d')!.drawImage(c, 0, 0);
-    return copy.toDataURL('image/png');
-  });
-  return PNG.sync.read(Buffer.from(dataUrl.split(',')[1], 'base64'));
+  return PNG.sync.read(await canvas.screenshot());
 }
 
 /** Mean absolute RGB difference per channel, 0..255, over the common area. */

@@ -27,13 +27,14 @@ export async function probeWebGpuCanvas(): Promise<CanvasProbeResult> {
     const enc = device.createCommandEncoder();
     enc.beginRenderPass({ colorAttachments: [{ view: ctx.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [1, 0, 0, 1] }] }).end();
     device.queue.submit([enc.finish()]);
-    await device.queue.onSubmittedWorkDone();
+    // Read the canvas in this same task: once the frame is presented its texture may be discarded.
     const copy = document.createElement('canvas');
     copy.width = 4;
     copy.height = 4;
     const c2d = copy.getContext('2d')!;
     c2d.drawImage(canvas, 0, 0);
     const [r, g, b, a] = c2d.getImageData(2, 2, 1, 1).data;
+    await device.queue.onSubmittedWorkDone();
     if (lost) return { ok: false, reason: `presenting a WebGPU canvas lost the device (${lost})` };
     if (r > 200 && g < 50 && b < 50 && a > 200) return { ok: true };
     return { ok: false, reason: `a WebGPU canvas stays blank here (probe read rgba ${r},${g},${b},${a} instead of red)` };
