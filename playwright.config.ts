@@ -1,7 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { BASE_ARGS, WEBGPU_CANVAS_ARGS } from './e2e/helpers/browser';
 
 // Each developer (or CI) may run its own server: E2E_PORT picks the port.
 const port = Number(process.env.E2E_PORT ?? 5173);
+// Debian's Chromium: browser downloads are not possible here.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -12,21 +15,12 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://localhost:${port}`,
-    launchOptions: {
-      // Debian's Chromium: browser downloads are not possible here.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    },
   },
+  // The app specs present WebGPU canvases, which needs Chromium's Vulkan flags (e2e/helpers/browser.ts).
+  projects: [
+    { name: 'app', testMatch: 'app*.spec.ts', use: { launchOptions: { executablePath: chromium, args: [...BASE_ARGS, ...WEBGPU_CANVAS_ARGS] } } },
+    { name: 'kernels-and-tools', testIgnore: 'app*.spec.ts', use: { launchOptions: { executablePath: chromium, args: BASE_ARGS } } },
+  ],
   webServer: {
     command: `npx vite --port ${port} --strictPort`,
     url: `http://localhost:${port}`,

@@ -1,7 +1,6 @@
 // `test` for the app specs: the page never reloads because a file changed on the dev server
 // (seven people edit the tree while tests run), and the page's errors are kept for assertions.
 import { test as base } from '@playwright/test';
-import { webgpuCanvasLaunch } from './browser';
 
 export const test = base.extend<{ pageErrors: string[] }>({
   pageErrors: async ({ page }, use) => {
@@ -15,7 +14,7 @@ export const test = base.extend<{ pageErrors: string[] }>({
     await use(page);
   },
 });
-test.use(webgpuCanvasLaunch);
+// The app specs' Chromium flags (WebGPU canvases present) come from the `app` project in playwright.config.ts.
 
 export { expect } from '@playwright/test';
 
