@@ -16,9 +16,3 @@ export const BASE_ARGS = [
 
 export const WEBGPU_CANVAS_ARGS = ['--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan'];
 
-export const webgpuCanvasLaunch = {
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...BASE_ARGS, ...WEBGPU_CANVAS_ARGS],
-  },
-};
