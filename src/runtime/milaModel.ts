@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Aspp } from './aspp';
 import { expectedWeights, ilaGroups, TASKS, type ModelConfig, type NetConfig, type TaskName } from './config';
 import { makeDecoders, type TaskDecoder } from './decoders';
-import { ilaAttendGrouped } from './ila';
+import { ilaAttendGrouped, ilaSelfTest, type IlaDims } from './ila';
 import { conv, resizeBilinear, tidy, WeightStore, type ConvLayer } from './layers';
 import { KeyframeMemory, type KeyframeMemoryEntry } from './memory';
 import { ResNetEncoder } from './resnet';
@@ -161,6 +161,9 @@ export class MilaModel {
       for (let m = 0; m < this.memoryCapacity; m++) {
         const key = this.runKeyframe(input);
         memory.push(key.memoryEntry);
+        // A fused ILA shader that fails to compile yields zeros without an error: check it against the
+        // reference at this exact size first (it switches ILA to the reference if it fails).
+        await ilaSelfTest(ilaDimsOf(memory, this.config.ila.window));
         outputs.push(key.outputs, this.runFastFrame(input, memory));
       }
       outputs.push(this.runFastOnly(input));
@@ -209,4 +212,11 @@ export class MilaModel {
 export function disposeOutputs(o: TaskOutputs): void {
   o.segmentation.dispose();
   o.depth.dispose();
+}
+
+/** The ILA problem size a fast frame against `memory` poses. */
+function ilaDimsOf(memory: KeyframeMemory, window: number): IlaDims {
+  const [slots, height, width, keyChannels] = memory.keys.shape;
+  const groups = memory.groups.length;
+  return { groups, memory: slots / groups, height, width, keyChannels, valueChannels: memory.values.shape[3], window };
 }

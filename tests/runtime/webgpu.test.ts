@@ -6,10 +6,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ilaFusedCallCount } from '../../src/runtime/ila';
-import { disposeOutputs, type TaskOutputs } from '../../src/runtime/milaModel';
 import { tinyConfig } from '../../src/runtime/presets';
 import { MilaRunner } from '../../src/runtime/runner';
 import { randomModel, testFrame } from './helpers';
+import { runTwoKeyframeSchedule } from './twoKeyframeSchedule';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -24,27 +24,10 @@ async function installWebGpu(): Promise<boolean> {
   return tf.setBackend('webgpu');
 }
 
-/** Runs keyframe x0, keyframe x1, fast frame x2 (memory of 2) and fast-only x2; returns the data. */
+/** The two-keyframe schedule on a fresh tiny model (seed 3) on the active backend. */
 async function runAll(): Promise<Record<string, Float32Array>> {
   const model = randomModel(tinyConfig(), 3);
-  const xs = [0, 5, 9].map((t) => model.preprocess(testFrame(64, 128, t)));
-  const memory = model.createMemory();
-  const outs: Record<string, TaskOutputs> = {};
-  for (const i of [0, 1]) {
-    const k = model.runKeyframe(xs[i]);
-    memory.push(k.memoryEntry);
-    outs[`key${i}`] = k.outputs;
-  }
-  outs.fast = model.runFastFrame(xs[2], memory);
-  outs.fastOnly = model.runFastOnly(xs[2]);
-  const data: Record<string, Float32Array> = {};
-  for (const [name, o] of Object.entries(outs)) {
-    data[`${name}.segmentation`] = (await o.segmentation.data()) as Float32Array;
-    data[`${name}.depth`] = (await o.depth.data()) as Float32Array;
-    disposeOutputs(o);
-  }
-  tf.dispose(xs);
-  memory.dispose();
+  const data = await runTwoKeyframeSchedule(model);
   model.dispose();
   return data;
 }

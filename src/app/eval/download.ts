@@ -1,11 +1,6 @@
-// Saves text as a file through a temporary object URL (CSV / JSON export of the sweep table).
+// Saves text as a file (CSV / JSON export of the sweep table).
+import { downloadBlob } from '../../engine/recorder';
+
 export function downloadText(filename: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(new Blob([text], { type: mime }), filename);
 }

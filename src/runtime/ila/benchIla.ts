@@ -4,6 +4,7 @@ import { ilaAttendGrouped, ilaImplementation } from './index';
 import { ilaFusedGrouped } from './ilaFused';
 import { ilaFlops } from './ilaFlops';
 import { ilaReferenceGrouped } from './ilaReference';
+import { randomIlaInputs } from './ilaSelfTest';
 
 export interface IlaBenchOptions {
   height: number; width: number; keyChannels: number; valueChannels: number; memory: number; window: number;
@@ -36,11 +37,7 @@ export async function benchIlaDetailed(opts: IlaBenchOptions): Promise<IlaBenchR
   const warmup = opts.warmup ?? 3;
   if (samples < 1 || perSample < 1 || warmup < 0) throw new RangeError('benchIla: samples, callsPerSample >= 1, warmup >= 0');
   const gflops = G * ilaFlops(h, w, d, T, M, L) / 1e9;
-  const [query, keys, values] = tf.tidy(() => [
-    tf.randomUniform([G, h, w, d], -2, 2, 'float32', 1),
-    tf.randomUniform([G * M, h, w, d], -2, 2, 'float32', 2),
-    tf.randomUniform([G * M, h, w, T], -1, 1, 'float32', 3),
-  ] as tf.Tensor4D[]);
+  const [query, keys, values] = randomIlaInputs({ ...opts, groups: G });
   try {
     await Promise.all([query.data(), keys.data(), values.data()]);
     const choice = opts.implementation ?? 'auto';

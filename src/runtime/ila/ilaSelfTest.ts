@@ -11,18 +11,24 @@ export interface IlaSelfTestResult {
   reason?: string; // why the reference is used
 }
 
+/** Seeded random query [G,h,w,d], keys [G*M,h,w,d] and values [G*M,h,w,T] in [-1, 1]: outputs stay in [-1, 1]. */
+export function randomIlaInputs(dims: IlaDims): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T } = dims;
+  return tf.tidy(() => [
+    tf.randomUniform([G, h, w, d], -2, 2, 'float32', 1),
+    tf.randomUniform([G * M, h, w, d], -2, 2, 'float32', 2),
+    tf.randomUniform([G * M, h, w, T], -1, 1, 'float32', 3),
+  ] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]);
+}
+
 /** Tolerance on outputs that are convex combinations of values in [-1, 1]. */
 const TOLERANCE = 1e-4;
 
 export async function ilaSelfTest(dims: IlaDims): Promise<IlaSelfTestResult> {
   const unavailable = ilaFusedUnavailableReason(dims);
   if (unavailable) return { implementation: 'reference', reason: unavailable };
-  const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T, window: L } = dims;
-  const [query, keys, values] = tf.tidy(() => [
-    tf.randomUniform([G, h, w, d], -2, 2, 'float32', 1),
-    tf.randomUniform([G * M, h, w, d], -2, 2, 'float32', 2),
-    tf.randomUniform([G * M, h, w, T], -1, 1, 'float32', 3),
-  ] as tf.Tensor4D[]);
+  const L = dims.window;
+  const [query, keys, values] = randomIlaInputs(dims);
   try {
     const fused = ilaFusedGrouped(query, keys, values, L);
     const reference = ilaReferenceGrouped(query, keys, values, L);
