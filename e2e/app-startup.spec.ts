@@ -25,9 +25,9 @@ test('the page opens on the bundled sample and plays it with overlays', async ({
 
 test('a missing default model is said plainly and the tiny model is offered', async ({ page }) => {
   // Whatever is installed, this test sees the default model as absent.
-  await page.route('**/models/mila-d101-d18/**', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.route('**/models/mila-street-v1/**', (r) => r.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/?backend=wasm&src=upload');
-  await expect(page.getByTestId('message-model')).toContainText('default model "mila-d101-d18" is not installed', { timeout: 120_000 });
+  await expect(page.getByTestId('message-model')).toContainText('default model "mila-street-v1" is not installed', { timeout: 120_000 });
   expect((await figures(page)).phase).toBe('failed'); // no silent fallback
   await page.getByTestId('use-tiny').click();
   await expect.poll(() => page.evaluate(() => location.search)).toContain('model=tiny');

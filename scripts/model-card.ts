@@ -1,105 +1,347 @@
-// Writes the model card (README.md) of a shipped model from the device run's results.
-// Usage: tsx scripts/model-card.ts RESULTS_DIR MODEL_DIR QUANTIZE [browser-eval-*.json ...]
-// Every figure comes from a file the run wrote: nothing here is typed in by hand.
-import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// Writes the model card (MODEL_DIR/README.md) of a shipped model from its training run folder.
+// Usage: tsx scripts/model-card.ts RUN_DIR MODEL_DIR      (scripts/ship-model.sh calls it)
+// Every figure comes from a file: nothing here is typed in by hand.
+//
+// RUN_DIR (training/scripts/train.py --out, plus what ship-model.sh adds):
+//   recipe.json          the training recipe: at least "name", "model", "config", "stages", "hardware"
+//   train_log.jsonl      train.py's log: a "start" event, per-step lines, "stage-done" events, "done"
+//   summary.json         train.py's summary (train/eval/total seconds)
+//   eval.md              held-out evaluation in PyTorch (train.py)
+//   browser-eval/<clip>.float16.json   npm run eval --json, shipped float16 model, all frames
+//   browser-eval/<clip>.float32.json   the same for float32 (maybe fewer frames: then
+//   browser-eval/<clip>.float16-check.json  is float16 on those same frames, for the comparison)
+//   candidates.md, ablation.md, bench.md   optional sections, copied in
+// MODEL_DIR: the converted model (model.json + shards); the card's download size is measured there.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-interface TrainEvent { event?: string; [key: string]: unknown }
+export class ModelCardError extends Error {
+  override name = 'ModelCardError';
+}
 
-function readEvents(logPath: string): TrainEvent[] {
-  return readFileSync(logPath, 'utf8')
+type Json = Record<string, unknown>;
+
+interface SweepRowJson {
+  mode: string;
+  k: number | null;
+  frames: number;
+  keyframes: number;
+  miou: number | null;
+  pixelAccuracy: number | null;
+  depthAbs: number | null;
+  depthRel: number | null;
+  msPerFrameMedian: number | null;
+  gflopsPerFrame: number | null;
+}
+
+interface SweepJson {
+  info?: { model?: string; clip?: string; backend?: string; adapter?: string; date?: string };
+  rows: SweepRowJson[];
+}
+
+interface StepLine {
+  stage: string;
+  step: number;
+  loss?: number;
+  segmentation?: number;
+  depth?: number;
+  adversarial?: number;
+}
+
+function need(path: string, what: string): string {
+  if (!existsSync(path)) throw new ModelCardError(`${path} is missing (${what})`);
+  return readFileSync(path, 'utf8');
+}
+
+function needJson<T = Json>(path: string, what: string): T {
+  const text = need(path, what);
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new ModelCardError(`${path} is not valid JSON (${what}): ${(e as Error).message}`);
+  }
+}
+
+function readLog(path: string): Json[] {
+  return need(path, "train.py's log")
     .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .flatMap((line) => {
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== '')
+    .map(([line, n]) => {
       try {
-        return [JSON.parse(line) as TrainEvent];
+        return JSON.parse(line) as Json;
       } catch {
-        return [];
+        throw new ModelCardError(`${path} line ${n} is not JSON: ${line.slice(0, 80)}`);
       }
     });
 }
 
-function shardBytes(modelDir: string): number {
-  return readdirSync(modelDir)
-    .filter((n) => n.endsWith('.bin'))
-    .reduce((sum, n) => sum + statSync(join(modelDir, n)).size, 0);
+const num = (v: unknown, digits: number): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '-');
+const gflops = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? (v >= 1 ? v.toFixed(2) : v.toPrecision(3)) : '-');
+/** +1.25 / -0.50 / +0.00 (a value that rounds to zero has no minus sign). */
+const signed = (v: number | null, digits: number): string => {
+  if (v === null) return '-';
+  const t = Math.abs(v).toFixed(digits);
+  return `${v < 0 && Number(t) !== 0 ? '-' : '+'}${t}`;
+};
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/** Markdown from another file: its title line dropped, its headings moved below `level`. */
+function embed(markdown: string, level: number): string {
+  const lines = markdown.replace(/\r\n/g, '\n').trim().split('\n');
+  if (/^# /.test(lines[0] ?? '')) lines.shift();
+  return lines
+    .map((l) => (/^#{1,5} /.test(l) ? '#'.repeat(level) + l : l))
+    .join('\n')
+    .trim();
 }
 
-function browserSection(files: string[]): string {
-  if (files.length === 0) return 'The browser evaluator (`npm run eval`) was not available when this card was written.\n';
-  return files
-    .map((file) => {
-      const table = JSON.parse(readFileSync(file, 'utf8')) as { rows?: Record<string, unknown>[] };
-      const rows = table.rows ?? [];
-      const head = '| mode | K | mIoU | Acc | Abs (m) | Rel | ms/frame | GFLOPs/frame |\n|---|---:|---:|---:|---:|---:|---:|---:|';
-      const fmt = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : String(v ?? ''));
-      const body = rows
-        .map((r) => `| ${r.mode} | ${r.k} | ${fmt(r.miou, 2)} | ${fmt(r.pixelAccuracy, 2)} | ${fmt(r.depthAbs, 3)} | ${fmt(r.depthRel, 3)} | ${fmt(r.msPerFrame, 1)} | ${fmt(r.gflopsPerFrame, 2)} |`)
-        .join('\n');
-      return `### ${basename(file, '.json').replace('browser-eval-', '')}\n\n${head}\n${body}\n`;
-    })
-    .join('\n');
+function optionalSection(runDir: string, file: string, title: string, intro: string): string {
+  const path = join(runDir, file);
+  if (!existsSync(path)) return '';
+  return `## ${title}\n\n${intro}\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
 }
 
-const [resultsDir, modelDir, quantize, ...browserFiles] = process.argv.slice(2);
-if (!resultsDir || !modelDir || !quantize) {
-  console.error('usage: tsx scripts/model-card.ts RESULTS_DIR MODEL_DIR QUANTIZE [browser-eval-*.json ...]');
-  process.exit(2);
+function bytesText(n: number): string {
+  return `${(n / 1e6).toFixed(2)} MB (${(n / 2 ** 20).toFixed(2)} MiB)`;
 }
-const config = JSON.parse(readFileSync(join(resultsDir, 'config.json'), 'utf8'));
-const events = readEvents(join(resultsDir, 'train.log'));
-const start = events.find((e) => e.event === 'start') ?? {};
-const done = events.find((e) => e.event === 'done') ?? {};
-const torchLine = readFileSync(join(resultsDir, 'train.log'), 'utf8').split('\n').find((l) => l.startsWith('torch ')) ?? '';
-const evalMd = readFileSync(join(resultsDir, 'eval.md'), 'utf8');
-const stages = (done.stages as { stage: string; steps: number; seconds: number; first_loss: number; last_loss: number }[] | undefined) ?? [];
-const stageRows = stages
-  .map((s) => `| ${s.stage} | ${s.steps} | ${s.seconds.toFixed(0)} | ${s.first_loss.toFixed(3)} | ${s.last_loss.toFixed(3)} |`)
-  .join('\n');
 
-const card = `# ${config.name}: MILA, D101 slow net + D18 fast net with ILA
+/** Loss table: per stage, the logged per-task losses averaged over the first and the last 10% of its logged steps. */
+function lossTable(log: Json[]): string {
+  const done = log.filter((e) => e.event === 'stage-done');
+  const steps = log.filter((e) => e.event === undefined && typeof e.stage === 'string' && typeof e.step === 'number') as unknown as StepLine[];
+  const rows = done.map((d) => {
+    const lines = steps.filter((s) => s.stage === d.stage);
+    const n = Math.max(1, Math.floor(lines.length / 10));
+    const head = lines.slice(0, n);
+    const tail = lines.slice(-n);
+    const avg = (part: StepLine[], key: keyof StepLine) => mean(part.map((s) => s[key]).filter((v): v is number => typeof v === 'number'));
+    const pair = (key: keyof StepLine, digits: number) => `${num(avg(head, key), digits)} | ${num(avg(tail, key), digits)}`;
+    const span = (part: StepLine[]) => (part.length === 1 ? String(part[0].step) : `${part[0].step}-${part[part.length - 1].step}`);
+    return `| ${d.stage} | ${pair('segmentation', 3)} | ${pair('depth', 3)} | ${pair('adversarial', 3)} | ${pair('loss', 3)} | ${lines.length ? `${span(head)} / ${span(tail)}` : 'no step logged'} |`;
+  });
+  return [
+    '| stage | segmentation CE start | segmentation CE end | depth loss start | depth loss end | adversarial start | adversarial end | total start | total end | logged steps averaged (start / end) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
 
-**Trained on rendered video, not real footage.** Every training and evaluation frame comes from the
-project's procedural street renderer (\`training/mila/street/\`): synthetic roads, buildings, cars and
-people with exact labels and metric depth. Expect it to work on the bundled rendered clips and
-poorly on real camera footage; for real video, train on Cityscapes-style data (see \`training/README.md\`)
-and convert your checkpoint with \`npm run convert\`.
+function stageTable(log: Json[], start: Json): string {
+  const budgets = (start.budgets_s ?? {}) as Record<string, number | null>;
+  const done = log.filter((e) => e.event === 'stage-done');
+  if (done.length === 0) throw new ModelCardError('train_log.jsonl has no "stage-done" event: no stage finished');
+  const rows = done.map((d) => {
+    const steps = Number(d.steps);
+    const seconds = Number(d.seconds);
+    return `| ${d.stage} | ${steps} | ${num(seconds, 0)} | ${num(seconds / 60, 1)} | ${num(budgets[String(d.stage)], 0)} | ${steps > 0 ? num(seconds / steps, 2) : '-'} |`;
+  });
+  const total = done.reduce((s, d) => s + Number(d.seconds), 0);
+  rows.push(`| **all stages** | ${done.reduce((s, d) => s + Number(d.steps), 0)} | ${num(total, 0)} | ${num(total / 60, 1)} | | |`);
+  return ['| stage | steps | seconds | minutes | budget (s) | s/step |', '|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
+}
+
+const kText = (r: SweepRowJson) => (r.k === null ? '-' : String(r.k));
+
+function browserTable(sweep: SweepJson): string {
+  return [
+    '| mode | K | frames | mIoU % | Acc % | Abs (m) | Rel | GFLOPs/frame | ms/frame (median) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...sweep.rows.map(
+      (r) => `| ${r.mode} | ${kText(r)} | ${r.frames} | ${num(r.miou, 2)} | ${num(r.pixelAccuracy, 2)} | ${num(r.depthAbs, 3)} | ${num(r.depthRel, 3)} | ${gflops(r.gflopsPerFrame)} | ${num(r.msPerFrameMedian, 1)} |`,
+    ),
+  ].join('\n');
+}
+
+function readSweep(path: string, what: string): SweepJson {
+  const s = needJson<SweepJson>(path, what);
+  if (!Array.isArray(s.rows) || s.rows.length === 0) throw new ModelCardError(`${path} has no rows (${what})`);
+  return s;
+}
+
+interface ClipEvals {
+  clip: string;
+  float16: SweepJson;
+  float32: SweepJson;
+  check: SweepJson; // float16 on the float32 run's frames (the float16 sweep itself when those are all frames)
+}
+
+function readBrowserEvals(runDir: string): ClipEvals[] {
+  const dir = join(runDir, 'browser-eval');
+  if (!existsSync(dir)) throw new ModelCardError(`${dir} is missing (the browser evaluations ship-model.sh writes: <clip>.float16.json, <clip>.float32.json)`);
+  const clips = readdirSync(dir)
+    .filter((n) => n.endsWith('.float16.json'))
+    .map((n) => n.slice(0, -'.float16.json'.length))
+    .sort();
+  if (clips.length === 0) throw new ModelCardError(`${dir} holds no <clip>.float16.json (npm run eval -- --json on the shipped float16 model)`);
+  return clips.map((clip) => {
+    const float16 = readSweep(join(dir, `${clip}.float16.json`), 'browser evaluation of the float16 model');
+    const float32 = readSweep(join(dir, `${clip}.float32.json`), 'browser evaluation of the float32 model, for the float16 check');
+    const checkPath = join(dir, `${clip}.float16-check.json`);
+    const check = existsSync(checkPath) ? readSweep(checkPath, 'float16 on the float32 check frames') : float16;
+    return { clip, float16, float32, check };
+  });
+}
+
+function quantizationTable(evals: ClipEvals[]): { table: string; maxDelta: number; notes: string[] } {
+  const rows: string[] = [];
+  const notes: string[] = [];
+  let maxDelta = 0;
+  for (const e of evals) {
+    const f32frames = e.float32.rows[0].frames;
+    const allFrames = e.float16.rows[0].frames;
+    if (f32frames < allFrames) {
+      notes.push(`${e.clip}: float32 was evaluated on the first ${f32frames} of ${allFrames} frames (the full sweep is too slow on this CPU); the float16 figures in this comparison come from the same ${f32frames} frames.`);
+    }
+    for (const r32 of e.float32.rows) {
+      const r16 = e.check.rows.find((r) => r.mode === r32.mode && r.k === r32.k);
+      if (!r16) continue;
+      if (r16.frames !== r32.frames) throw new ModelCardError(`${e.clip} ${r32.mode} K=${kText(r32)}: float16 has ${r16.frames} frames, float32 ${r32.frames}: not comparable (write ${e.clip}.float16-check.json on the float32 frames)`);
+      const delta = r16.miou !== null && r32.miou !== null ? r16.miou - r32.miou : null;
+      if (delta !== null) maxDelta = Math.max(maxDelta, Math.abs(delta));
+      const dAbs = r16.depthAbs !== null && r32.depthAbs !== null ? r16.depthAbs - r32.depthAbs : null;
+      rows.push(`| ${e.clip} | ${r32.mode} | ${kText(r32)} | ${r32.frames} | ${num(r32.miou, 2)} | ${num(r16.miou, 2)} | ${signed(delta, 2)} | ${signed(dAbs, 3)} |`);
+    }
+  }
+  if (rows.length === 0) throw new ModelCardError('the float32 and float16 browser evaluations have no (mode, K) row in common');
+  const table = ['| clip | mode | K | frames | mIoU float32 | mIoU float16 | Δ mIoU (points) | Δ Abs (m) |', '|---|---|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  return { table, maxDelta, notes };
+}
+
+function downloadBytes(modelDir: string): { total: number; shards: number; files: number } {
+  if (!existsSync(join(modelDir, 'model.json'))) throw new ModelCardError(`${join(modelDir, 'model.json')} is missing (the converted model)`);
+  const bins = readdirSync(modelDir).filter((n) => n.endsWith('.bin'));
+  if (bins.length === 0) throw new ModelCardError(`${modelDir} holds no weight shards (*.bin)`);
+  const shards = bins.reduce((s, n) => s + statSync(join(modelDir, n)).size, 0);
+  return { total: shards + statSync(join(modelDir, 'model.json')).size, shards, files: bins.length };
+}
+
+function storageOf(modelJson: Json): string {
+  const groups = (modelJson.weightsManifest ?? []) as { weights: { quantization?: { dtype: string } }[] }[];
+  const kinds = new Set(groups.flatMap((g) => g.weights.map((w) => w.quantization?.dtype ?? 'float32')));
+  return [...kinds].sort().join(' + ');
+}
+
+/** The card's Markdown. Throws ModelCardError naming the first missing or malformed file. */
+export function renderModelCard(runDir: string, modelDir: string): string {
+  const id = basename(resolve(modelDir));
+  const recipe = needJson(join(runDir, 'recipe.json'), 'the training recipe');
+  for (const key of ['name', 'model', 'config', 'stages', 'hardware']) {
+    if (recipe[key] === undefined) throw new ModelCardError(`${join(runDir, 'recipe.json')} has no "${key}"`);
+  }
+  const log = readLog(join(runDir, 'train_log.jsonl'));
+  const start = log.find((e) => e.event === 'start');
+  if (!start) throw new ModelCardError(`${join(runDir, 'train_log.jsonl')} has no "start" event`);
+  if (!log.some((e) => e.event === 'done')) throw new ModelCardError(`${join(runDir, 'train_log.jsonl')} has no "done" event: the run did not finish`);
+  const summary = needJson(join(runDir, 'summary.json'), "train.py's summary");
+  const evalMd = need(join(runDir, 'eval.md'), 'the held-out evaluation in PyTorch');
+  const evals = readBrowserEvals(runDir);
+  const modelJson = needJson(join(modelDir, 'model.json'), 'the converted model');
+  const c = modelJson as unknown as {
+    name: string; input: { width: number; height: number }; outputStride: number; featureChannels: number; taskChannels: number;
+    slow: { depth: number; baseWidth: number; aspp: { channels: number; rates: number[] } | null };
+    fast: { depth: number; baseWidth: number };
+    ila: { window: number; keyChannels: number; memory: number; taskSpecific: boolean };
+    segmentation: { classes: string[] }; depth: { maxDepth: number };
+  };
+  const size = downloadBytes(modelDir);
+  const exportPath = join(runDir, 'export', 'model.safetensors');
+  const exportSize = existsSync(exportPath) ? ` (the PyTorch export it was converted from, float32 with BatchNorm unfolded: ${bytesText(statSync(exportPath).size)})` : '';
+  const q = quantizationTable(evals);
+  const info = evals[0].float16.info ?? {};
+  const threads = start.threads === undefined ? '' : `, ${JSON.stringify(start.threads)} threads`;
+
+  return `# ${id}: MILA trained on rendered street video
+
+**Trained only on rendered street video.** Every training frame came from the project's procedural
+street renderer (\`training/mila/street/\`): synthetic roads, buildings, vehicles and people with exact
+labels and metric depth, never a real camera frame. The evaluations below use held-out seeds of the
+same renderer (the bundled clips). **Real footage (your own videos, the webcam) gets rough results.**
+For real video, train on Cityscapes-style data (\`training/README.md\`) and convert your checkpoint
+with \`npm run convert\`.
 
 ## Architecture
-- slow: ResNet-${config.slow.depth} (base width ${config.slow.baseWidth}) + ASPP (${config.slow.aspp?.channels} ch, rates ${config.slow.aspp?.rates?.join('/')})
-- fast: ResNet-${config.fast.depth} (base width ${config.fast.baseWidth})
-- output stride ${config.outputStride}, features ${config.featureChannels} ch, task features ${config.taskChannels} ch
-- ILA: window ${config.ila.window}, key channels ${config.ila.keyChannels}, memory ${config.ila.memory} keyframes, task-specific ${config.ila.taskSpecific}
-- input ${config.input.width}x${config.input.height}, ${config.segmentation.classes.length} classes, depth up to ${config.depth.maxDepth} m
-- weights: ${quantize} shards, ${(shardBytes(modelDir) / 1e6).toFixed(1)} MB download
 
-Base width ${config.slow.baseWidth} (torchvision's is 64) keeps the download under 60 MB and lets the
-whole schedule train in one 10-minute GPU run; the paper's nets are ResNet-101 and ResNet-18 at width 64.
+- model config \`${c.name}\`; input ${c.input.width}x${c.input.height}, output stride ${c.outputStride}
+- slow: ResNet-${c.slow.depth}, base width ${c.slow.baseWidth}${c.slow.aspp ? ` + ASPP (${c.slow.aspp.channels} ch, rates ${c.slow.aspp.rates.join('/')})` : ''}
+- fast: ResNet-${c.fast.depth}, base width ${c.fast.baseWidth}
+- features ${c.featureChannels} ch, task features ${c.taskChannels} ch
+- ILA: window ${c.ila.window}, key channels ${c.ila.keyChannels}, memory ${c.ila.memory} keyframes, task-specific ${c.ila.taskSpecific}
+- ${c.segmentation.classes.length} classes (Cityscapes train ids), depth up to ${c.depth.maxDepth} m
+
+## Download
+
+${size.files} weight shard(s), ${storageOf(modelJson)}: **${bytesText(size.total)}** with \`model.json\`${exportSize}.
 
 ## Training
-Device: ${torchLine || 'see train.log'}; ${String(done.train_seconds ?? '?')} s of training, ${String(done.eval_seconds ?? '?')} s of evaluation.
-Schedule (\`training/scripts/device_run.sh\`): pre-train D101-MultiTask and D18-MultiTask on single frames,
-then MILA on clips (ILA TS + MF, adversarial alignment through gradient reversal, equal weighting).
-Run settings: \`${JSON.stringify(start)}\`
 
-| stage | steps | seconds | first loss | last loss |
-|---|---:|---:|---:|---:|
-${stageRows}
+- recipe: **${String(recipe.name)}** (model id \`${String(recipe.model)}\`)
+- hardware: ${String(recipe.hardware)}; device \`${String(start.device ?? '?')}\`${threads}
+- time: ${num(summary.train_seconds, 0)} s of data setup and training, ${num(summary.eval_seconds, 0)} s of evaluation, ${num(summary.total_seconds, 0)} s in all (\`summary.json\`)
 
-## Evaluation on the held-out bundled clips (training code's evaluator, float32)
+The recipe (\`recipe.json\`):
 
-${evalMd.replace(/^# .*\n/m, '')}
+\`\`\`json
+${JSON.stringify(recipe, null, 2)}
+\`\`\`
 
-## Browser evaluator (float32 vs shipped ${quantize})
+### Time per stage (\`stage-done\` events of \`train_log.jsonl\`)
 
-${browserSection(browserFiles)}
-## Reproduce
+${stageTable(log, start)}
+
+### Losses at the start and the end of each stage (\`train_log.jsonl\`)
+
+Means of the logged per-step values over the first and the last 10% of each stage's logged steps
+(each a single batch). Segmentation is the cross-entropy, depth the depth loss, total the weighted
+sum the optimiser saw (adversarial term included).
+
+${lossTable(log)}
+
+## Held-out evaluation in PyTorch (float32, \`eval.md\`)
+
+${embed(evalMd, 1)}
+
+## Browser evaluation (shipped ${storageOf(modelJson)} model, \`npm run eval\`)
+
+Backend \`${info.backend ?? '?'}\` (${info.adapter ?? '?'}), on the machine that ran \`scripts/ship-model.sh\`${info.date ? ` (${info.date.slice(0, 10)})` : ''};
+ms/frame is the median time of one \`runner.step\` (frame decoding and metrics excluded), GFLOPs/frame
+from the runtime cost model. MILA at each K, \`fast-only\` (fast net alone, no ILA) and \`reuse\`
+(the keyframe's outputs copied to the frames between).
+
+${evals.map((e) => `### ${e.clip}${e.float16.info?.clip ? ` (${e.float16.info.clip})` : ''}\n\n${browserTable(e.float16)}`).join('\n\n')}
+
+## float16 vs float32 (browser, same backend)
+
+Largest |Δ mIoU|: **${q.maxDelta.toFixed(2)} points**.${q.notes.length ? `\n\n${q.notes.map((n) => `- ${n}`).join('\n')}` : ''}
+
+${q.table}
+
+${optionalSection(runDir, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).')}${optionalSection(runDir, 'ablation.md', 'Ablation', 'From `ablation.md`.')}${optionalSection(runDir, 'bench.md', 'Benchmark', 'From `bench.md`.')}## Reproduce
+
 \`\`\`sh
-# on the GPU machine (about 9 minutes), results in $OUT:
-bash training/scripts/device_run.sh
-# here, with $OUT's files in RESULTS:
-bash scripts/ship-model.sh RESULTS ${modelDir} --quantize ${quantize}
+# train with the recipe above (training/scripts/train.py; see training/README.md), into RUN_DIR, then:
+bash scripts/ship-model.sh RUN_DIR public/models/${id}
 \`\`\`
 `;
-writeFileSync(join(modelDir, 'README.md'), card);
-console.log(`model card: ${join(modelDir, 'README.md')}`);
+}
+
+function main(argv: string[]): number {
+  const [runDir, modelDir] = argv;
+  if (!runDir || !modelDir || argv.length > 2) {
+    process.stderr.write('usage: tsx scripts/model-card.ts RUN_DIR MODEL_DIR\n');
+    return 2;
+  }
+  try {
+    const card = renderModelCard(runDir, modelDir);
+    writeFileSync(join(modelDir, 'README.md'), card);
+    process.stderr.write(`model-card: wrote ${join(modelDir, 'README.md')}\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ModelCardError)) throw e;
+    process.stderr.write(`model-card: error: ${e.message}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exit(main(process.argv.slice(2)));

@@ -1,35 +1,80 @@
 #!/usr/bin/env bash
-# Turns the device run's results (training/scripts/device_run.sh -> $OUT) into the shipped model:
-# converts the float16 parts to public/models/<id>/ (float16 shards), measures float32 vs the shipped
-# quantisation in the browser evaluator, and writes the model card.
-# Usage: bash scripts/ship-model.sh RESULTS_DIR [MODEL_DIR] [--quantize float16|uint8]
+# Ships a training run as a browser model: converts RUN_DIR/export to float32 (a temporary directory)
+# and float16 (MODEL_DIR), refuses float16 shards over 15 MB, evaluates both in the browser evaluator
+# on every bundled clip, and writes the model card MODEL_DIR/README.md (scripts/model-card.ts).
+#
+#   bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]        (MODEL_DIR: public/models/mila-street-v1)
+#
+# RUN_DIR: a training/scripts/train.py --out folder (train_log.jsonl, summary.json, eval.md, eval.json,
+# export/ = config.json + model.safetensors) plus recipe.json; optional candidates.md, ablation.md,
+# bench.md are copied into the card. The browser evaluations are kept in RUN_DIR/browser-eval/.
+# Environment:
+#   EVAL_BACKEND  backend of both evaluations (default wasm: ms/frame on this machine's CPU)
+#   F32_FRAMES    evaluate float32 on the first N frames only (default: as float16); float16 is then
+#                 also evaluated on those N frames for the comparison, and the card says so
+#   EVAL_FRAMES   evaluate on the first N frames only (default: all 300; for trial runs)
+# MODEL_DIR is replaced only at the end, after every step succeeded, and only if it holds nothing but
+# a converted model (model.json, shards, README.md). Progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-results=${1:?usage: ship-model.sh RESULTS_DIR [MODEL_DIR] [--quantize float16|uint8]}
-model_dir=${2:-public/models/mila-d101-d18}
-quantize=float16
-[ "${3:-}" = "--quantize" ] && quantize=${4:?--quantize needs a value}
-for f in config.json eval.md eval.json train.log; do
-  [ -s "$results/$f" ] || { echo "ship-model: $results/$f is missing" >&2; exit 1; }
+usage="usage: bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]"
+run=${1:?$usage}
+model_dir=${2:-public/models/mila-street-v1}
+backend=${EVAL_BACKEND:-wasm}
+max_bytes=15000000
+ks=1,2,5,10,20
+baseline_ks=5,10 # reuse rows at K = 5 and 10 (fast-only has no K)
+f32_frames=${F32_FRAMES:-${EVAL_FRAMES:-}}
+
+say() { echo "ship-model: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+for f in recipe.json train_log.jsonl summary.json eval.md eval.json export/config.json export/model.safetensors; do
+  [ -s "$run/$f" ] || die "$run/$f is missing"
 done
-
-float32_dir=$(mktemp -d)/float32
-npm run -s convert -- "$results" "$float32_dir" --quantize float32
-npm run -s convert -- "$results" "$model_dir" --quantize "$quantize"
-size=$(du -cb "$model_dir"/*.bin | tail -n 1 | cut -f1)
-[ "$size" -le 60000000 ] || { echo "ship-model: $model_dir is $size bytes, over the 60 MB download budget" >&2; exit 1; }
-
-# The browser evaluator on the bundled clips, float32 and shipped, when it is available.
-browser_tables=()
-if [ -f scripts/eval.ts ]; then
-  for clip in public/samples/*/; do
-    [ -f "$clip/manifest.json" ] || continue
-    for variant in "$float32_dir" "$model_dir"; do
-      out="$results/browser-eval-$(basename "$clip")-$(basename "$variant").json"
-      npm run -s eval -- --model "$variant" --clip "$clip" --k 1,2,5,10 --json > "$out"
-      browser_tables+=("$out")
-    done
-  done
+if [ -e "$model_dir" ]; then
+  extra=$(find "$model_dir" -mindepth 1 ! -name model.json ! -name '*.bin' ! -name README.md | head -n 3)
+  [ -z "$extra" ] || die "$model_dir holds other files than a converted model (e.g. $extra): not replacing it"
 fi
-npx tsx scripts/model-card.ts "$results" "$model_dir" "$quantize" "${browser_tables[@]}"
-echo "ship-model: wrote $model_dir ($((size / 1000000)) MB of shards) and $model_dir/README.md"
+
+id=$(basename "$model_dir")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+f32="$tmp/float32"
+f16="$tmp/$id" # named like MODEL_DIR: the card is written here, then the directory moves into place
+
+say "converting $run/export to float32 and float16"
+npm run -s convert -- "$run/export" "$f32" --quantize float32 >&2
+npm run -s convert -- "$run/export" "$f16" --quantize float16 >&2
+size=$(cat "$f16"/*.bin | wc -c)
+[ "$size" -le "$max_bytes" ] || die "the float16 shards are $size bytes, over the $max_bytes-byte (15 MB) download budget"
+say "float16 shards: $size bytes"
+
+evals="$run/browser-eval"
+rm -rf "$evals"
+mkdir -p "$evals"
+sweep() { # model_dir clip_dir out_json [extra eval args...]
+  local model=$1 clip=$2 out=$3
+  shift 3
+  say "npm run eval -- --model $model --clip $clip --k $ks --baseline-k $baseline_ks --backend $backend $* -> $out"
+  npm run -s eval -- --model "$model" --clip "$clip" --k "$ks" --baseline-k "$baseline_ks" --backend "$backend" --json "$@" > "$out.partial"
+  mv "$out.partial" "$out"
+}
+clips=0
+for clip_dir in public/samples/*/; do
+  [ -f "$clip_dir/manifest.json" ] || continue
+  clip=$(basename "$clip_dir")
+  clips=$((clips + 1))
+  sweep "$f16" "$clip_dir" "$evals/$clip.float16.json" ${EVAL_FRAMES:+--frames "$EVAL_FRAMES"}
+  sweep "$f32" "$clip_dir" "$evals/$clip.float32.json" ${f32_frames:+--frames "$f32_frames"}
+  if [ "$f32_frames" != "${EVAL_FRAMES:-}" ]; then
+    sweep "$f16" "$clip_dir" "$evals/$clip.float16-check.json" --frames "$F32_FRAMES"
+  fi
+done
+[ "$clips" -gt 0 ] || die "no bundled clip (public/samples/*/manifest.json)"
+
+npx tsx scripts/model-card.ts "$run" "$f16"
+rm -rf "$model_dir"
+mkdir -p "$(dirname "$model_dir")"
+cp -r "$f16" "$model_dir"
+say "wrote $model_dir ($size bytes of float16 shards) and $model_dir/README.md; evaluations in $evals"

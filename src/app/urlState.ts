@@ -1,5 +1,6 @@
 // Every control of the page as plain data, read from and written to the URL query, so a state
 // can be shared as a link and set by tests. Framework-free: no React, no DOM beyond URLSearchParams.
+import { DEFAULT_MODEL_ID } from '../runtime/presets';
 
 export const VIEW_MODES = ['seg', 'depth', 'side', 'split', 'video'] as const;
 export type ViewMode = (typeof VIEW_MODES)[number];
@@ -8,7 +9,7 @@ export type BackendName = (typeof BACKENDS)[number];
 export const RUN_MODES = ['mila', 'fast-only', 'reuse'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
-export const DEFAULT_MODEL_ID = 'mila-d101-d18';
+export { DEFAULT_MODEL_ID }; // the shipped model, public/models/mila-street-v1/ (src/runtime/presets.ts)
 export const TINY_MODEL_ID = 'tiny';
 
 export interface AppSettings {

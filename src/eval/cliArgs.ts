@@ -13,7 +13,8 @@ keyframe intervals K plus the baselines, and prints the table (Markdown).
   --frames <N>        evaluate only the first N frames
   --json              print the table as JSON on stdout (progress goes to stderr)
   --backend <name>    ${BACKEND_CHAIN.join(' | ')} (default webgpu)
-  --baseline-k <K>    K of the "reuse" baseline (default 5 if in --k, else the largest K)
+  --baseline-k <list> K of the "reuse" baseline, comma-separated for one row each
+                      (default 5 if in --k, else the largest K)
   --no-baselines      only MILA rows, no "fast-only" / "reuse" baselines
   --help              this text`;
 
@@ -29,7 +30,7 @@ export interface EvalCliArgs {
   json: boolean;
   backend: BackendName;
   baselines: boolean;
-  baselineK?: number;
+  baselineK?: number | number[]; // one K, or several (one reuse row each)
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -88,9 +89,11 @@ export function parseEvalArgs(argv: string[]): EvalCliArgs | null {
         out.backend = b as BackendName;
         break;
       }
-      case '--baseline-k':
-        out.baselineK = kList(value())[0];
+      case '--baseline-k': {
+        const ks = kList(value());
+        out.baselineK = ks.length === 1 ? ks[0] : ks;
         break;
+      }
       case '--no-baselines':
         out.baselines = false;
         break;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GroundTruthReader } from './gtDecode';
 import { frameCounts, predictionAtSize } from './gpuMetrics';
-import { MetricAccumulator, type MetricSummary } from './metrics';
+import { MetricAccumulator, validDepthLimit, type MetricSummary } from './metrics';
 
 export type EvalMode = 'mila' | 'fast-only' | 'reuse';
 
@@ -44,6 +44,11 @@ export interface EvalOptions {
   frameGflops: (prediction: EvalPrediction) => number;
   numClasses: number;
   ignoreIndex: number;
+  /**
+   * The ground truth's max depth: the clip manifest's `maxDepth` (it describes the gt, not the model).
+   * Depth gt at or beyond it (sky / no return) is not counted (metrics.ts isValidDepth).
+   */
+  maxDepth: number;
   frames?: number; // only the first N frames (default: all)
   signal?: AbortSignal;
   /** Called after every frame with the running results of every entry (live display). */
@@ -71,10 +76,10 @@ class EntryState {
   readonly keyframeFlags: boolean[] = [];
   gflops = 0;
 
-  constructor(readonly entry: EvalEntry, readonly runner: EvalRunner, numClasses: number, ignoreIndex: number) {
-    this.all = new MetricAccumulator(numClasses, ignoreIndex);
-    this.key = new MetricAccumulator(numClasses, ignoreIndex);
-    this.prop = new MetricAccumulator(numClasses, ignoreIndex);
+  constructor(readonly entry: EvalEntry, readonly runner: EvalRunner, numClasses: number, ignoreIndex: number, maxDepth: number) {
+    this.all = new MetricAccumulator(numClasses, ignoreIndex, maxDepth);
+    this.key = new MetricAccumulator(numClasses, ignoreIndex, maxDepth);
+    this.prop = new MetricAccumulator(numClasses, ignoreIndex, maxDepth);
   }
 
   result(): EvalResult {
@@ -116,10 +121,13 @@ export function frameLimit(clipFrames: number, requested?: number): number {
 
 export async function evaluate(opts: EvalOptions): Promise<EvalResult[]> {
   if (opts.entries.length === 0) throw new RangeError('nothing to evaluate: no (mode, K) entries');
+  validDepthLimit(opts.maxDepth); // throws on a missing or bad maxDepth before any runner exists
   const frameCount = frameLimit(opts.source.frameCount, opts.frames);
   const states: EntryState[] = [];
   try {
-    for (const entry of opts.entries) states.push(new EntryState(entry, opts.createRunner(entry), opts.numClasses, opts.ignoreIndex));
+    for (const entry of opts.entries) {
+      states.push(new EntryState(entry, opts.createRunner(entry), opts.numClasses, opts.ignoreIndex, opts.maxDepth));
+    }
     for (let i = 0; i < frameCount; i++) {
       opts.signal?.throwIfAborted();
       const gt = await opts.groundTruth.read(i);
@@ -148,7 +156,7 @@ async function stepEntry(state: EntryState, pixels: tf.Tensor3D, gtLabels: tf.Te
     state.ms.push(performance.now() - start);
     const aligned = predictionAtSize(prediction.segmentation, prediction.depth, height, width);
     try {
-      const counts = await frameCounts(aligned.labels, gtLabels, aligned.depth, gtDepth, opts.numClasses, opts.ignoreIndex);
+      const counts = await frameCounts(aligned.labels, gtLabels, aligned.depth, gtDepth, opts.numClasses, opts.ignoreIndex, opts.maxDepth);
       state.all.addFrame(counts.confusion, counts.depth);
       (prediction.isKeyframe ? state.key : state.prop).addFrame(counts.confusion, counts.depth);
     } finally {

@@ -2,7 +2,7 @@
 // Only N*N confusion counts + 3 depth sums are read back per frame: a small, deliberate
 // readback, acceptable in evaluation mode (never used by the real-time loop).
 import * as tf from '@tensorflow/tfjs-core';
-import type { DepthSums } from './metrics';
+import { validDepthLimit, type DepthSums } from './metrics';
 
 export interface FrameCounts {
   confusion: Float32Array; // N*N, gt-major
@@ -12,6 +12,7 @@ export interface FrameCounts {
 /**
  * Confusion counts and depth error sums of one frame. `predLabels`/`gtLabels`: integer maps,
  * `predDepth`/`gtDepth`: metres; all four with the same number of pixels (any rank).
+ * `maxDepth`: the ground truth's max depth (clip manifest); depth gt at or beyond it is not counted.
  * Does not dispose its inputs.
  */
 export async function frameCounts(
@@ -21,7 +22,9 @@ export async function frameCounts(
   gtDepth: tf.Tensor,
   numClasses: number,
   ignoreIndex: number,
+  maxDepth: number,
 ): Promise<FrameCounts> {
+  validDepthLimit(maxDepth); // a clear error before any tensor work
   for (const [name, t] of [['gt labels', gtLabels], ['predicted depth', predDepth], ['gt depth', gtDepth]] as const) {
     if (t.size !== predLabels.size) {
       throw new RangeError(`${name} has ${t.size} pixels, predicted labels ${predLabels.size} (shapes ${t.shape} vs ${predLabels.shape})`);
@@ -31,7 +34,7 @@ export async function frameCounts(
   const packed = tf.tidy(() =>
     tf.concat([
       confusionBins(predLabels, gtLabels, numClasses, ignoreIndex),
-      depthErrorSums(predDepth, gtDepth),
+      depthErrorSums(predDepth, gtDepth, maxDepth),
     ]),
   );
   const values = (await packed.data()) as Float32Array;
@@ -65,12 +68,19 @@ export function confusionBins(pred: tf.Tensor, gt: tf.Tensor, n: number, ignoreI
   });
 }
 
-/** [sum |pred-gt|, sum |pred-gt|/gt, count] over pixels with finite gt > 0. */
-export function depthErrorSums(pred: tf.Tensor, gt: tf.Tensor): tf.Tensor1D {
+/**
+ * [sum |pred-gt|, sum |pred-gt|/gt, count] over valid gt pixels (isValidDepth, normative): finite,
+ * gt > 0 and gt < maxDepth; sky / no return is stored at maxDepth and is not a measurement.
+ */
+export function depthErrorSums(pred: tf.Tensor, gt: tf.Tensor, maxDepth: number): tf.Tensor1D {
+  const limit = validDepthLimit(maxDepth);
   return tf.tidy(() => {
     const p = tf.cast(tf.reshape(pred, [-1]), 'float32');
     const g = tf.cast(tf.reshape(gt, [-1]), 'float32');
-    const valid = tf.logicalAnd(tf.isFinite(g), tf.greater(g, 0));
+    // Explicit isFinite: NaN comparisons are not reliable on every GPU backend, and NaN must never
+    // reach the sums. Float32 `g < limit` equals metrics.ts's float64 test on float32 gt (validDepthLimit).
+    const inRange = tf.logicalAnd(tf.greater(g, 0), tf.less(g, tf.scalar(limit, 'float32')));
+    const valid = tf.logicalAnd(tf.isFinite(g), inRange);
     const zero = tf.zerosLike(g);
     const err = tf.where(valid, tf.abs(tf.sub(p, tf.where(valid, g, zero))), zero);
     const rel = tf.div(err, tf.where(valid, g, tf.onesLike(g)));

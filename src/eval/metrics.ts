@@ -2,6 +2,8 @@
 // Pure JS accumulators: counts arrive either from plain arrays (`update`) or from per-frame
 // sums computed on the GPU (`addCounts` / `addSums`, see gpuMetrics.ts). Accumulation is in
 // float64 numbers, exact for integer counts up to 2^53.
+// Depth counts only valid gt (isValidDepth): finite, > 0 and < the clip's maxDepth (sky / no return
+// is stored at exactly maxDepth and has no measurement).
 
 export const DEFAULT_IGNORE_INDEX = 255;
 
@@ -95,14 +97,24 @@ export function isCountedLabel(gt: number, numClasses: number, ignoreIndex: numb
 export interface DepthSums {
   absSum: number; // sum |pred - gt| over valid pixels, metres
   relSum: number; // sum |pred - gt| / gt over valid pixels
-  count: number; // valid pixels: finite gt > 0
+  count: number; // valid pixels (isValidDepth)
 }
 
-/** Mean absolute (metres) and relative depth error over pixels with finite gt > 0. */
+/**
+ * Mean absolute (metres) and relative depth error over valid gt pixels (`isValidDepth`): pixels a
+ * real depth sensor would measure. `maxDepth` is the ground truth's max depth (the clip manifest's
+ * `maxDepth`): sky / no return is stored at exactly maxDepth and is not counted, nor anything beyond.
+ * Required (Infinity: no range limit), so that no caller counts the sky by default.
+ */
 export class DepthErrors implements DepthSums {
   absSum = 0;
   relSum = 0;
   count = 0;
+  private readonly limit: number;
+
+  constructor(readonly maxDepth: number) {
+    this.limit = validDepthLimit(maxDepth); // validates maxDepth
+  }
 
   update(pred: ArrayLike<number>, gt: ArrayLike<number>): void {
     if (pred.length !== gt.length) {
@@ -110,7 +122,7 @@ export class DepthErrors implements DepthSums {
     }
     for (let i = 0; i < gt.length; i++) {
       const g = gt[i];
-      if (!isValidDepth(g)) continue;
+      if (!(Number.isFinite(g) && g > 0 && g < this.limit)) continue; // isValidDepth(g, maxDepth)
       const err = Math.abs(pred[i] - g);
       this.absSum += err;
       this.relSum += err / g;
@@ -137,8 +149,26 @@ export class DepthErrors implements DepthSums {
   }
 }
 
-export function isValidDepth(gt: number): boolean {
-  return Number.isFinite(gt) && gt > 0;
+/**
+ * Valid depth ground truth (normative, docs/ARCHITECTURE.md "Metrics"; = training/mila/metrics.py
+ * `valid_depth_mask`): finite, gt > 0 and gt < maxDepth. At or beyond maxDepth there is no
+ * measurement (the rendered gt stores sky / no return at exactly maxDepth).
+ */
+export function isValidDepth(gt: number, maxDepth: number): boolean {
+  return Number.isFinite(gt) && gt > 0 && gt < validDepthLimit(maxDepth);
+}
+
+/**
+ * The exclusive upper bound of a valid gt: min(maxDepth, fround(maxDepth)). The gt is stored in
+ * float32 (Float32Array, tensors), so sky sits at fround(maxDepth), which may round below maxDepth;
+ * the smaller of both excludes it either way and, for float32 gt, is the same test as the tfjs path's
+ * float32 `gt < maxDepth` (gpuMetrics.ts).
+ */
+export function validDepthLimit(maxDepth: number): number {
+  if (typeof maxDepth !== 'number' || !(maxDepth > 0)) {
+    throw new RangeError(`maxDepth must be a number > 0 (Infinity for no limit), got ${maxDepth}`);
+  }
+  return Math.min(maxDepth, Math.fround(maxDepth));
 }
 
 /** The numbers reported for a set of frames. */
@@ -150,14 +180,19 @@ export interface MetricSummary {
   depthRel: number; // fraction
 }
 
-/** Confusion matrix + depth errors for one group of frames (all, keyframes, propagated). */
+/**
+ * Confusion matrix + depth errors for one group of frames (all, keyframes, propagated).
+ * `maxDepth`: the ground truth's (clip manifest's) max depth, see DepthErrors; the per-frame sums
+ * given to addFrame must have been computed with the same one.
+ */
 export class MetricAccumulator {
   readonly confusion: ConfusionMatrix;
-  readonly depth = new DepthErrors();
+  readonly depth: DepthErrors;
   frames = 0;
 
-  constructor(numClasses: number, ignoreIndex = DEFAULT_IGNORE_INDEX) {
+  constructor(numClasses: number, ignoreIndex: number, maxDepth: number) {
     this.confusion = new ConfusionMatrix(numClasses, ignoreIndex);
+    this.depth = new DepthErrors(maxDepth);
   }
 
   addFrame(confusionCounts: ArrayLike<number>, depthSums: DepthSums): void {

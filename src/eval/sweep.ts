@@ -21,17 +21,18 @@ export function checkKs(ks: readonly number[]): void {
 
 export interface SweepOptions {
   baselines?: boolean; // default true
-  baselineK?: number; // default defaultBaselineK(ks)
+  /** K of the reuse baseline, or several (one reuse row each); default defaultBaselineK(ks). */
+  baselineK?: number | readonly number[];
 }
 
-/** Entries in table order: MILA at each K, then fast-only (no ILA), then naive keyframe reuse. */
+/** Entries in table order: MILA at each K, then fast-only (no ILA), then naive keyframe reuse (per baseline K). */
 export function sweepEntries(ks: readonly number[] = DEFAULT_SWEEP_KS, opts: SweepOptions = {}): EvalEntry[] {
   checkKs(ks);
   const entries: EvalEntry[] = ks.map((k) => ({ mode: 'mila', k }));
   if (opts.baselines ?? true) {
-    const baselineK = opts.baselineK ?? defaultBaselineK(ks);
-    checkKs([baselineK]);
-    entries.push({ mode: 'fast-only', k: 1 }, { mode: 'reuse', k: baselineK });
+    const baselineKs = opts.baselineK === undefined ? [defaultBaselineK(ks)] : typeof opts.baselineK === 'number' ? [opts.baselineK] : [...opts.baselineK];
+    checkKs(baselineKs);
+    entries.push({ mode: 'fast-only', k: 1 }, ...baselineKs.map((k): EvalEntry => ({ mode: 'reuse', k })));
   }
   return entries;
 }

@@ -10,5 +10,5 @@ export { MilaRunner, type FramePrediction, type FrameNet, type RunnerMode } from
 export { costModel, type CostModel } from './costModel';
 export { initBackend, BACKEND_CHAIN, type BackendInfo, type BackendName } from './backend';
 export { randomWeights, seededRandom, type RandomWeight } from './randomWeights';
-export { fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
+export { DEFAULT_MODEL_ID, fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
 export { ilaAttend, ilaReference } from './ila';

@@ -13,6 +13,13 @@ export const CITYSCAPES_COLORS: [number, number, number][] = [
   [255, 0, 0], [0, 0, 142], [0, 0, 70], [0, 60, 100], [0, 80, 100], [0, 0, 230], [119, 11, 32],
 ];
 
+/**
+ * The model the page opens on: `public/models/mila-street-v1/`, trained by the project's training
+ * code on its rendered street video only (see its model card, public/models/mila-street-v1/README.md).
+ * Its architecture comes from its own model.json; `fullSizeConfig` below is the paper-sized one.
+ */
+export const DEFAULT_MODEL_ID = 'mila-street-v1';
+
 const IMAGENET = { mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
 
 /** The paper-sized model (D101 slow + ASPP, D18 fast), 256x512 input, OS16. */

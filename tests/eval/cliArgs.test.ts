@@ -9,6 +9,7 @@ describe('parseEvalArgs', () => {
     expect(parseEvalArgs(['--model=m', '--clip', 'c', '--k', '1,5,10', '--frames', '12', '--json', '--backend', 'wasm', '--baseline-k', '10', '--no-baselines'])).toEqual({
       model: 'm', clip: 'c', ks: [1, 5, 10], frames: 12, json: true, backend: 'wasm', baselines: false, baselineK: 10,
     });
+    expect(parseEvalArgs(['--model', 'm', '--clip', 'c', '--baseline-k', '5,10'])?.baselineK).toEqual([5, 10]);
     expect(parseEvalArgs(['--help'])).toBeNull();
   });
 

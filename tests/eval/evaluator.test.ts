@@ -10,6 +10,7 @@ beforeAll(async () => {
 });
 
 const H = 2, W = 3, N = 3, FRAMES = 5;
+const MAX_DEPTH = 100; // the clip manifest's maxDepth; gtFrame's depths (11..15 m) are all below it
 // Frame i: gt labels (i + p) % N, gt depth 10 + p (pixel p = 0..5); pixel 5 unlabelled (255) in every frame.
 function gtFrame(i: number): GroundTruthFrame {
   const labels = new Uint8Array(H * W).map((_, p) => (p === 5 ? 255 : (i + p) % N));
@@ -59,7 +60,7 @@ describe('evaluate', () => {
     const progress: number[] = [];
     const before = tf.memory().numTensors;
     const [k1, k2] = await evaluate({
-      source, groundTruth, numClasses: N, ignoreIndex: 255,
+      source, groundTruth, numClasses: N, ignoreIndex: 255, maxDepth: MAX_DEPTH,
       entries: [{ mode: 'mila', k: 1 }, { mode: 'mila', k: 2 }],
       createRunner: (e) => { const r = new FakeRunner(e); runners.push(r); return r; },
       frameGflops: (p) => (p.isKeyframe ? 10 : 1),
@@ -98,7 +99,7 @@ describe('evaluate', () => {
 
   it('evaluates only the first N frames when asked', async () => {
     const [r] = await evaluate({
-      source, groundTruth, numClasses: N, ignoreIndex: 255, frames: 2,
+      source, groundTruth, numClasses: N, ignoreIndex: 255, maxDepth: MAX_DEPTH, frames: 2,
       entries: [{ mode: 'mila', k: 5 }], createRunner: (e) => new FakeRunner(e), frameGflops: () => 1,
     });
     expect(r.frames).toBe(2);
@@ -109,7 +110,7 @@ describe('evaluate', () => {
     const controller = new AbortController();
     const runners: FakeRunner[] = [];
     const run = evaluate({
-      source, groundTruth, numClasses: N, ignoreIndex: 255, signal: controller.signal,
+      source, groundTruth, numClasses: N, ignoreIndex: 255, maxDepth: MAX_DEPTH, signal: controller.signal,
       entries: [{ mode: 'mila', k: 2 }], createRunner: (e) => { const r = new FakeRunner(e); runners.push(r); return r; },
       frameGflops: () => 1, onFrame: (i) => { if (i === 1) controller.abort(); },
     });
@@ -118,9 +119,31 @@ describe('evaluate', () => {
   });
 
   it('rejects empty plans and bad frame counts', async () => {
-    await expect(evaluate({ source, groundTruth, numClasses: N, ignoreIndex: 255, entries: [], createRunner: (e) => new FakeRunner(e), frameGflops: () => 1 })).rejects.toThrow(/no \(mode, K\) entries/);
+    await expect(evaluate({ source, groundTruth, numClasses: N, ignoreIndex: 255, maxDepth: MAX_DEPTH, entries: [], createRunner: (e) => new FakeRunner(e), frameGflops: () => 1 })).rejects.toThrow(/no \(mode, K\) entries/);
     expect(() => frameLimit(10, 0)).toThrow(/positive integer/);
     expect(frameLimit(10, 50)).toBe(10);
+  });
+});
+
+describe('evaluate with sky in the ground truth', () => {
+  it('passes maxDepth to the metrics: errors only on sky pixels give Abs 0', async () => {
+    // Pixel 4 (gt 14 m) becomes sky at maxDepth = 50 m; the keyframe-exact runner still predicts
+    // 14 m there (the source pixels are unchanged), a 36 m error that must not count.
+    const sky = { read: async (i: number) => { const f = gtFrame(i); f.depth[4] = 50; return f; } };
+    const [r] = await evaluate({
+      source, groundTruth: sky, numClasses: N, ignoreIndex: 255, maxDepth: 50,
+      entries: [{ mode: 'mila', k: 1 }], createRunner: (e) => new FakeRunner(e), frameGflops: () => 1,
+    });
+    expect(r.all.depthAbs).toBe(0);
+    expect(r.all.depthRel).toBe(0);
+  });
+
+  it('refuses to start without a maxDepth', async () => {
+    const runners: FakeRunner[] = [];
+    const opts = { source, groundTruth, numClasses: N, ignoreIndex: 255, entries: [{ mode: 'mila' as const, k: 1 }],
+      createRunner: (e: EvalEntry) => { const r = new FakeRunner(e); runners.push(r); return r; }, frameGflops: () => 1 };
+    await expect(evaluate(opts as unknown as Parameters<typeof evaluate>[0])).rejects.toThrow(/maxDepth/);
+    expect(runners).toEqual([]);
   });
 });
 

@@ -1,6 +1,8 @@
 // Hand-computed checks of src/eval/metrics.ts (same cases as training/tests/test_metrics.py).
 import { describe, expect, it } from 'vitest';
-import { ConfusionMatrix, DepthErrors, MetricAccumulator } from '../../src/eval/metrics';
+import { ConfusionMatrix, DepthErrors, isValidDepth, MetricAccumulator, validDepthLimit } from '../../src/eval/metrics';
+
+const MAX_DEPTH = 100; // the bundled clips' maxDepth: sky is stored at exactly 100 m
 
 // 4 classes; class 2 absent from frame 2, class 3 has no gt pixel (predicted once), 255 ignored.
 const GT1 = [0, 0, 1, 1, 255, 2];
@@ -67,7 +69,7 @@ describe('ConfusionMatrix', () => {
 
 describe('DepthErrors', () => {
   it('skips zero, negative and non-finite gt', () => {
-    const d = new DepthErrors();
+    const d = new DepthErrors(MAX_DEPTH);
     d.update([3, 5, 1, 1, 2, 7], [2, 0, Infinity, NaN, 4, -1]);
     expect(d.count).toBe(2);
     expect(d.abs()).toBeCloseTo(1.5, 12);
@@ -75,7 +77,7 @@ describe('DepthErrors', () => {
   });
 
   it('averages over pixels of all frames', () => {
-    const d = new DepthErrors();
+    const d = new DepthErrors(MAX_DEPTH);
     d.update([1], [2]);
     d.update([4, 4, 9], [4, 4, 0]);
     expect(d.abs()).toBeCloseTo(1 / 3, 12);
@@ -83,16 +85,57 @@ describe('DepthErrors', () => {
   });
 
   it('is NaN without valid pixels', () => {
-    const d = new DepthErrors();
+    const d = new DepthErrors(MAX_DEPTH);
     d.update([1], [0]);
     expect(d.abs()).toBeNaN();
     expect(d.rel()).toBeNaN();
+  });
+
+  it('skips sky at exactly maxDepth and gt beyond it', () => {
+    const d = new DepthErrors(MAX_DEPTH);
+    d.update([3, 1, 60, 7, 1, 99], [2, MAX_DEPTH, MAX_DEPTH, 250, Infinity, 99.5]);
+    expect(d.count).toBe(2); // 2 m and 99.5 m
+    expect(d.abs()).toBeCloseTo((1 + 0.5) / 2, 12);
+    expect(d.rel()).toBeCloseTo((1 / 2 + 0.5 / 99.5) / 2, 12);
+  });
+
+  it('gives Abs 0 to a frame whose only error is in the sky', () => {
+    const gt = new Float32Array(24).map((_, i) => (i < 12 ? MAX_DEPTH : 5 + i)); // top half sky
+    const pred = gt.map((g, i) => (i < 12 ? 3 : g)); // wrong only in the sky
+    const d = new DepthErrors(MAX_DEPTH);
+    d.update(pred, gt);
+    expect(d.count).toBe(12);
+    expect(d.abs()).toBe(0);
+    expect(d.rel()).toBe(0);
+    const everything = new DepthErrors(Infinity); // without a range the sky would count
+    everything.update(pred, gt);
+    expect(everything.count).toBe(24);
+    expect(everything.abs()).toBeGreaterThan(40);
+  });
+
+  it('compares maxDepth at float32 precision, as gt is stored', () => {
+    const sky32 = Math.fround(80.1); // < 80.1: a float32 sky pixel would pass a float64 gt < 80.1
+    expect(sky32).toBeLessThan(80.1);
+    expect(validDepthLimit(80.1)).toBe(sky32);
+    expect(isValidDepth(sky32, 80.1)).toBe(false);
+    expect(isValidDepth(80.1, 80.1)).toBe(false);
+    // fround(0.1) > 0.1: the bound stays 0.1 itself.
+    expect(validDepthLimit(0.1)).toBe(0.1);
+    expect([0.0999, 0.1, Math.fround(0.1)].map((g) => isValidDepth(g, 0.1))).toEqual([true, false, false]);
+    expect(isValidDepth(1e300, Infinity)).toBe(true);
+  });
+
+  it('requires a positive maxDepth', () => {
+    for (const bad of [0, -1, NaN, undefined]) {
+      expect(() => new DepthErrors(bad as number)).toThrow(/maxDepth/);
+    }
+    expect(() => new MetricAccumulator(4, 255, undefined as unknown as number)).toThrow(/maxDepth/);
   });
 });
 
 describe('MetricAccumulator', () => {
   it('summarises frames added from counts and sums', () => {
-    const acc = new MetricAccumulator(4);
+    const acc = new MetricAccumulator(4, 255, MAX_DEPTH);
     acc.addFrame(EXPECTED, { absSum: 3, relSum: 1, count: 2 });
     expect(acc.summary()).toEqual({
       frames: 1,

@@ -28,6 +28,7 @@ export async function evaluateClipInNode(model: MilaModel, clipDir: string, entr
     frameGflops: frameGflopsFromCost(costModel(model.config)),
     numClasses: model.config.segmentation.classes.length,
     ignoreIndex: model.config.segmentation.ignoreIndex,
+    maxDepth: manifest.maxDepth, // the gt's range (sky is stored at it), not the model's depth.maxDepth
     frames,
   });
 }

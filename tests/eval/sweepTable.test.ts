@@ -19,6 +19,13 @@ describe('sweepEntries', () => {
     expect(sweepEntries([2], { baselines: false })).toEqual([{ mode: 'mila', k: 2 }]);
   });
 
+  it('gives one reuse row per baseline K when several are asked for (ship-model.sh: reuse at K = 5 and 10)', () => {
+    expect(sweepEntries([1, 2, 5, 10, 20], { baselineK: [5, 10] }).slice(-3)).toEqual([
+      { mode: 'fast-only', k: 1 }, { mode: 'reuse', k: 5 }, { mode: 'reuse', k: 10 },
+    ]);
+    expect(() => sweepEntries([2], { baselineK: [5, 5] })).toThrow(/duplicates/);
+  });
+
   it('rejects bad K lists', () => {
     expect(() => sweepEntries([])).toThrow(/empty/);
     expect(() => sweepEntries([0])).toThrow(/K must be an integer in 1\.\.30/);

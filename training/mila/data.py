@@ -177,3 +177,53 @@ def parse_seed_range(text: str) -> Sequence[int]:
         return seeds
     except ValueError:
         raise ValueError(f"bad seed list {text!r}: use 'start:stop' (0 <= start < stop) or 'a,b,c'") from None
+
+
+class CachedStreetDataset(ClipDataset):
+    """Training and evaluation data read from a rendered-data cache (`mila.render_cache`), in memory.
+
+    Single frames (`num_frames == 1`) come from the singles spread over hundreds of drives; clips
+    (`num_frames > 1`) are windows of the consecutive cached clips; evaluation uses the held-out clips.
+    """
+
+    dense_labels = True
+
+    def __init__(self, folder, spec, num_classes: Optional[int] = None):
+        from .render_cache import load_units
+
+        def tensors(units):
+            arrays = load_units(folder, units)
+            labels = torch.from_numpy(arrays["labels"]).long()
+            if num_classes is not None:  # classes the model does not predict are unlabelled for it
+                labels = torch.where(labels < num_classes, labels, torch.full_like(labels, 255))
+            return torch.from_numpy(arrays["rgb"]), labels, torch.from_numpy(arrays["depth"])
+
+        rgb, labels, depth = tensors([("single", s) for s in spec.train_seeds])
+        self.singles = (rgb.flatten(0, 1), labels.flatten(0, 1), depth.flatten(0, 1))
+        self.clips = tensors([("clip", s) for s in spec.clip_seeds])
+        self.evals = tensors([("eval", s) for s in spec.eval_seeds])
+        self.seeds = list(spec.train_seeds) + list(spec.clip_seeds)
+        self.eval_seeds = list(spec.eval_seeds)
+
+    def sample(self, batch_size: int, num_frames: int, rng: random.Random) -> ClipBatch:
+        if num_frames == 1:
+            idx = torch.as_tensor([rng.randrange(self.singles[0].shape[0]) for _ in range(batch_size)])
+            return ClipBatch(*(x[idx][:, None] for x in self.singles))
+        rgb, labels, depth = self.clips
+        frames = rgb.shape[1]
+        if num_frames > frames:
+            raise ValueError(f"a training clip of {num_frames} frames does not fit the cached {frames}-frame clips; "
+                             "raise data.clip_frames or lower K / the memory")
+        parts = []
+        for _ in range(batch_size):
+            c, s = rng.randrange(rgb.shape[0]), rng.randint(0, frames - num_frames)
+            parts.append(tuple(x[c, s:s + num_frames] for x in (rgb, labels, depth)))
+        return ClipBatch(*(torch.stack(x) for x in zip(*parts)))
+
+    def eval_batches(self, num_frames: int, batch_size: int) -> Iterator[ClipBatch]:
+        rgb, labels, depth = self.evals
+        if num_frames > rgb.shape[1]:
+            raise ValueError(f"{num_frames} evaluation frames requested; the cache holds {rgb.shape[1]} per clip")
+        for i in range(0, rgb.shape[0], batch_size):
+            yield ClipBatch(rgb[i:i + batch_size, :num_frames], labels[i:i + batch_size, :num_frames],
+                            depth[i:i + batch_size, :num_frames])

@@ -26,9 +26,9 @@ Outputs = Dict[str, torch.Tensor]
 
 
 class Accumulator:
-    def __init__(self, num_classes: int, ignore_index: int):
+    def __init__(self, num_classes: int, ignore_index: int, max_depth: float):
         self.confusion = ConfusionMatrix(num_classes, ignore_index)
-        self.depth = DepthErrors()
+        self.depth = DepthErrors(max_depth)  # gt at max_depth (sky / no return) is not counted
         self.frames = 0
 
     def update(self, labels_pred: torch.Tensor, depth_pred: torch.Tensor, labels_gt: torch.Tensor,
@@ -62,12 +62,15 @@ def evaluate(model: MilaModel, dataset: ClipDataset, ks: Sequence[int], num_fram
         raise ValueError(f"eval clips of {num_frames} frames cannot show K = {max(ks)}; use more frames")
     cfg = model.config
     n, ignore = cfg.segmentation.num_classes, cfg.segmentation.ignore_index
+    # The rendered gt stores sky / no return at the max depth it was rendered with, which the trainer
+    # sets to the model's (train.build_datasets); depth metrics skip gt at or beyond it.
+    max_depth = cfg.depth.max_depth
     acc: Dict[Tuple[str, int, Optional[int]], Accumulator] = {}
 
     def add(mode: str, k: int, offset: Optional[int], pred: Tuple[torch.Tensor, torch.Tensor],
             gt_labels: torch.Tensor, gt_depth: torch.Tensor) -> None:
         for key in ((mode, k, None), (mode, k, offset)) if offset is not None else ((mode, k, None),):
-            acc.setdefault(key, Accumulator(n, ignore)).update(pred[0], pred[1], gt_labels, gt_depth)
+            acc.setdefault(key, Accumulator(n, ignore, max_depth)).update(pred[0], pred[1], gt_labels, gt_depth)
 
     extra_nets = extra_nets or {}
     model.eval()

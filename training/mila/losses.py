@@ -9,6 +9,8 @@ import torch.nn.functional as F
 from torch import nn
 
 WEIGHTINGS = ("equal", "uncertainty", "dwa")
+DEPTH_LOSSES = ("l1", "log-l1")
+MIN_DEPTH = 1e-3  # metres: floor of the prediction under the log (the head's sigmoid can reach 0)
 
 
 def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255) -> torch.Tensor:
@@ -19,12 +21,23 @@ def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, ignore_index: 
     return total / count
 
 
-def depth_loss(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
-    """L1 (metres) over pixels with finite gt > 0. pred [B,1,H,W] or [B,H,W], gt [B,H,W]."""
+def depth_loss(pred: torch.Tensor, gt: torch.Tensor, kind: str = "l1") -> torch.Tensor:
+    """Mean error over pixels with finite gt > 0. pred [B,1,H,W] or [B,H,W], gt [B,H,W].
+
+    `l1`: |pred - gt| in metres. `log-l1`: |log pred - log gt|, a relative error: it weighs a 1 m
+    error at 5 m like 20 m at 100 m, and its scale (~0.1-1) sits beside the segmentation CE, where
+    metric L1 (several metres) would let depth drive the shared features."""
+    if kind not in DEPTH_LOSSES:
+        raise ValueError(f"unknown depth loss {kind!r}; choose one of {DEPTH_LOSSES}")
     if pred.dim() == 4:
         pred = pred[:, 0]
     valid = torch.isfinite(gt) & (gt > 0)
-    diff = (pred.float() - torch.where(valid, gt, torch.zeros_like(gt))).abs()
+    target = torch.where(valid, gt, torch.ones_like(gt))
+    pred = pred.float()
+    if kind == "log-l1":
+        diff = (torch.log(pred.clamp(min=MIN_DEPTH)) - torch.log(target)).abs()
+    else:
+        diff = (pred - target).abs()
     return (diff * valid).sum() / valid.sum().clamp(min=1)
 
 

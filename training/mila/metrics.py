@@ -7,7 +7,11 @@ Mirrors ``src/eval/metrics.ts``; both must give the same numbers on the same pre
   accumulated over every frame passed to ``update`` (dataset-level).
 - IoU_c = TP / (TP + FP + FN); mIoU = mean IoU over classes with at least one gt pixel, in percent.
 - Pixel accuracy = sum TP / counted pixels, in percent.
-- Depth on pixels with finite gt > 0: Abs = mean |pred - gt| (metres), Rel = mean |pred - gt| / gt.
+- Depth on valid gt pixels only, i.e. pixels a real depth sensor would measure: gt is valid iff it is
+  finite, ``gt > 0`` and ``gt < max_depth`` (the ground truth's max depth; rendered clips store sky / no
+  return at exactly ``max_depth``, so at or beyond it there is no measurement). ``max_depth`` is compared
+  at float32 precision, the precision gt is stored in (``valid_depth_limit``).
+  Abs = mean |pred - gt| (metres), Rel = mean |pred - gt| / gt, over valid pixels.
 
 Inputs may be numpy arrays or torch tensors (any device); torch is not imported here, so the
 module also works where torch is absent.
@@ -18,7 +22,7 @@ import math
 
 import numpy as np
 
-__all__ = ["ConfusionMatrix", "DepthErrors"]
+__all__ = ["ConfusionMatrix", "DepthErrors", "valid_depth_limit", "valid_depth_mask"]
 
 
 def _to_numpy(x, name: str) -> np.ndarray:
@@ -101,10 +105,36 @@ class ConfusionMatrix:
         return float(np.trace(self.matrix) / total * 100.0)
 
 
-class DepthErrors:
-    """Mean absolute (metres) and relative depth error over pixels with finite gt > 0."""
+def valid_depth_limit(max_depth: float) -> float:
+    """The exclusive upper bound a valid gt depth must stay below: min(max_depth, float32(max_depth)).
 
-    def __init__(self):
+    Ground truth is stored as float32, so sky sits at float32(max_depth), which may round below
+    max_depth (then ``gt < max_depth`` would count it); taking the smaller of both excludes sky either
+    way and, for float32 gt, is the same test as ``gt < max_depth`` in float32 (src/eval/gpuMetrics.ts).
+    """
+    max_depth = float(max_depth)
+    if not max_depth > 0:  # also rejects NaN
+        raise ValueError(f"max_depth must be > 0 (math.inf for no limit), got {max_depth!r}")
+    return min(max_depth, float(np.float32(max_depth)))
+
+
+def valid_depth_mask(gt: np.ndarray, max_depth: float) -> np.ndarray:
+    """Valid gt depth (normative): finite, > 0 and < max_depth (sky / no return is at max_depth)."""
+    gt = np.asarray(gt, dtype=np.float64)
+    return np.isfinite(gt) & (gt > 0) & (gt < valid_depth_limit(max_depth))
+
+
+class DepthErrors:
+    """Mean absolute (metres) and relative depth error over valid gt pixels (``valid_depth_mask``).
+
+    ``max_depth`` is the ground truth's max depth (the model config's ``depth.max_depth`` for the rendered
+    data, the clip manifest's ``maxDepth`` for a bundled clip); gt at or beyond it is not a measurement.
+    ``math.inf`` counts every finite gt > 0. Required: sky at max_depth must never be counted by default.
+    """
+
+    def __init__(self, max_depth: float):
+        valid_depth_limit(max_depth)  # validates it
+        self.max_depth = float(max_depth)
         self.reset()
 
     def reset(self) -> None:
@@ -116,7 +146,7 @@ class DepthErrors:
         pred = _to_numpy(pred, "pred").astype(np.float64)
         gt = _to_numpy(gt, "gt").astype(np.float64)
         _check_same_shape(pred, gt)
-        valid = np.isfinite(gt) & (gt > 0)
+        valid = valid_depth_mask(gt, self.max_depth)
         err = np.abs(pred[valid] - gt[valid])
         self.abs_sum += float(err.sum())
         self.rel_sum += float((err / gt[valid]).sum())

@@ -49,19 +49,20 @@ class SingleFrameNet(nn.Module):
 
 
 def task_losses(out: Dict[str, torch.Tensor], labels: torch.Tensor, depth: torch.Tensor,
-                ignore_index: int) -> Dict[str, torch.Tensor]:
+                ignore_index: int, depth_kind: str = "l1") -> Dict[str, torch.Tensor]:
     return {"segmentation": segmentation_loss(out["segmentation"], labels, ignore_index),
-            "depth": depth_loss(out["depth"], depth)}
+            "depth": depth_loss(out["depth"], depth, depth_kind)}
 
 
 class SingleFrameStep(nn.Module):
     """Pre-training step: every frame of the batch is an independent sample."""
 
-    def __init__(self, net: SingleFrameNet, weighting: EqualWeighting, config):
+    def __init__(self, net: SingleFrameNet, weighting: EqualWeighting, config, depth_kind: str = "l1"):
         super().__init__()
         self.net = net
         self.weighting = weighting
         self.config = config
+        self.depth_kind = depth_kind
 
     def forward(self, batch: ClipBatch, amp: bool) -> Tuple[torch.Tensor, Dict[str, float]]:
         b, t = batch.rgb.shape[:2]
@@ -69,7 +70,7 @@ class SingleFrameStep(nn.Module):
         with autocast_for(x.device, amp):
             out = self.net(x)
         losses = task_losses(out, batch.labels.flatten(0, 1), batch.depth.flatten(0, 1),
-                             self.config.segmentation.ignore_index)
+                             self.config.segmentation.ignore_index, self.depth_kind)
         total = self.weighting(losses)
         return total, {k: float(v.detach()) for k, v in losses.items()}
 
@@ -78,8 +79,9 @@ class MilaClipStep(nn.Module):
     """MILA step on one clip batch, following `plan` (K, keyframes, fast offsets)."""
 
     def __init__(self, model: MilaModel, weighting: EqualWeighting, train_slow: bool,
-                 adv_weight: float, fast_only_weight: float):
+                 adv_weight: float, fast_only_weight: float, depth_kind: str = "l1"):
         super().__init__()
+        self.depth_kind = depth_kind
         if adv_weight > 0 and model.discriminator is None:
             raise ValueError("adversarial weight > 0 needs a MilaModel built with_discriminator=True")
         self.model = model
@@ -106,7 +108,7 @@ class MilaClipStep(nn.Module):
                     f_slow = m.slow(frame(key))
                 slow_feats.append(f_slow)
                 out, entry = m.keyframe_from_feature(f_slow, size)
-                for t, v in task_losses(out, batch.labels[:, key], batch.depth[:, key], ignore).items():
+                for t, v in task_losses(out, batch.labels[:, key], batch.depth[:, key], ignore, self.depth_kind).items():
                     sums[t].append(v)
                 memory = push_memory(memory, entry, cfg.ila.memory)
             last_key = plan.keyframes[-1]
@@ -115,11 +117,11 @@ class MilaClipStep(nn.Module):
                 f_fast = m.fast(frame(i))
                 fast_feats.append(f_fast)
                 out = m.fast_frame_from_feature(f_fast, memory, size)
-                for t, v in task_losses(out, batch.labels[:, i], batch.depth[:, i], ignore).items():
+                for t, v in task_losses(out, batch.labels[:, i], batch.depth[:, i], ignore, self.depth_kind).items():
                     sums[t].append(v)
                 if self.fast_only_weight > 0:
                     alone = m.decode(f_fast, size)
-                    for t, v in task_losses(alone, batch.labels[:, i], batch.depth[:, i], ignore).items():
+                    for t, v in task_losses(alone, batch.labels[:, i], batch.depth[:, i], ignore, self.depth_kind).items():
                         fast_only[t].append(v)
             losses = {t: torch.stack(sums[t]).mean() for t in TASKS}
             if self.fast_only_weight > 0:

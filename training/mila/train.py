@@ -20,15 +20,19 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 from torch import nn
 
+from .augment import AugmentSpec, augment_batch
 from .checkpoint import load_checkpoint, save_checkpoint
 from .config import TASKS, ModelConfig, load_config
-from .data import ClipDataset, ClipPool, RenderedStreetDataset, parse_seed_range, seeds_overlap
+from .data import CachedStreetDataset, ClipDataset, ClipPool, RenderedStreetDataset, parse_seed_range, seeds_overlap
 from .decoders import TaskDecoder
 from .distributed import DistContext, any_rank, barrier, init_distributed, shutdown
 from .evaluate import evaluate, to_markdown
 from .export import export_model
-from .losses import WEIGHTINGS, make_weighting
+from .losses import DEPTH_LOSSES, WEIGHTINGS, make_weighting
 from .mila_model import MilaModel
+from .progress import ProgressBar
+from .resume import RESUME_FILE, StageProgress, TrainState, load_state, save_state
+from .threads import use_cpus
 from .scheduler import sample_clip_plan
 from .steps import MilaClipStep, SingleFrameNet, SingleFrameStep
 
@@ -62,22 +66,39 @@ def split_budget(total: Optional[float], stages: Sequence[str], fractions: Seque
 
 def run_stage(name: str, step_module: nn.Module, params: List[nn.Parameter], sample: Callable[[], tuple],
               budget_s: Optional[float], max_steps: Optional[int], args, ctx: DistContext,
-              log: Callable[[dict], None]) -> StageResult:
-    """Adam, lr `args.lr`, x0.1 once `lr_decay_at` of the stage's time (or steps) has passed (the seed's step decay)."""
+              log: Callable[[dict], None], progress: Optional[StageProgress] = None,
+              checkpoint: Callable[[StageProgress], None] = lambda p: None,
+              before_step: Callable[[float], None] = lambda fraction: None) -> StageResult:
+    """Adam, lr `args.lr`, x0.1 once `lr_decay_at` of the stage's time (or steps) has passed (the seed's step decay).
+
+    `progress` (from a resume state) restores the optimiser, step, elapsed time and loss history;
+    `checkpoint` is called with the current progress every `args.checkpoint_every` seconds;
+    `before_step` gets the fraction of the stage done (time or steps) before every step."""
     if budget_s is None and max_steps is None:
         raise ValueError("a stage needs a time budget or a step limit")
+    progress = progress or StageProgress(name)
     opt = torch.optim.Adam(params, lr=args.lr)
+    if progress.optimizer is not None:
+        opt.load_state_dict(progress.optimizer)  # its param groups carry the (possibly decayed) lr
     module = step_module
     if ctx.enabled:
         module = nn.parallel.DistributedDataParallel(
             step_module, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None,
             find_unused_parameters=True)
     weighting = step_module.weighting
-    losses: List[float] = []
-    task_history: List[Dict[str, float]] = []
-    decayed = False
-    step = 0
-    t0 = time.time()
+    losses: List[float] = list(progress.losses)
+    task_history: List[Dict[str, float]] = list(progress.task_losses)
+    decayed = progress.decayed
+    step = progress.step
+    t0 = time.time() - progress.elapsed
+    last_save = time.time()
+    bar = ProgressBar(budget_s if budget_s is not None else max_steps, name) if ctx.is_main else None
+
+    def snapshot() -> StageProgress:
+        return StageProgress(name, step, time.time() - t0, decayed, opt.state_dict(),
+                             {k: v.detach().cpu().clone() for k, v in step_module.state_dict().items()},
+                             losses, task_history)
+
     while True:
         elapsed = time.time() - t0
         done = (max_steps is not None and step >= max_steps) or (budget_s is not None and elapsed >= budget_s)
@@ -89,6 +110,7 @@ def run_stage(name: str, step_module: nn.Module, params: List[nn.Parameter], sam
             for g in opt.param_groups:
                 g["lr"] *= 0.1
             decayed = True
+        before_step(elapsed / budget_s if budget_s is not None else step / max_steps)
         inputs = sample()
         total, logs = module(*inputs, args.amp)
         opt.zero_grad(set_to_none=True)
@@ -104,6 +126,14 @@ def run_stage(name: str, step_module: nn.Module, params: List[nn.Parameter], sam
                  **{k: round(v, 5) for k, v in logs.items()},
                  "weights": {k: round(v, 4) for k, v in weighting.weights().items()},
                  "lr": opt.param_groups[0]["lr"]})
+        if bar is not None:
+            bar.update(absolute=time.time() - t0 if budget_s is not None else step)
+        if ctx.is_main and args.checkpoint_every > 0 and time.time() - last_save >= args.checkpoint_every:
+            checkpoint(snapshot())
+            last_save = time.time()
+            log({"event": "checkpoint", "stage": name, "step": step, "t": round(time.time() - t0, 2)})
+    if bar is not None:
+        bar.close()
     head = losses[: max(1, len(losses) // 10)]
     tail = losses[-max(1, len(losses) // 10):]
     return StageResult(name, step, round(time.time() - t0, 2), sum(head) / len(head) if losses else None,
@@ -134,6 +164,12 @@ def build_datasets(args, config: ModelConfig, device: torch.device,
     when `--pool-clips` > 0 (rendering is slower than a step on the CPU)."""
     h, w = config.input.height, config.input.width
     n = config.segmentation.num_classes
+    if args.data == "street-cache":
+        spec = cache_spec_of(args.cache_dir)
+        if (spec.height, spec.width) != (h, w):
+            raise ValueError(f"cache {args.cache_dir} holds {spec.height}x{spec.width} frames; the model takes {h}x{w}")
+        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n)
+        return data, data
     if args.data == "street":
         train = RenderedStreetDataset(parse_seed_range(args.train_seeds), h, w, str(device),
                                       max_start_frame=args.max_start_frame,
@@ -155,7 +191,49 @@ def build_datasets(args, config: ModelConfig, device: torch.device,
             CityscapesSequenceDataset(args.cityscapes_root, args.cityscapes_eval_split, h, w))
 
 
+def stride_schedule(encoder, coarse: int, final: int, fine_tail: float, stage: str,
+                    log: Callable[[dict], None]) -> Callable[[float], None]:
+    """Pre-train at the cheaper output stride `coarse`, then the last `fine_tail` of the stage at the
+    model's own stride `final`, so its dilated layers and BN statistics adapt before the MILA stage."""
+    def before_step(fraction: float) -> None:
+        target = coarse if fraction < 1.0 - fine_tail else final
+        if encoder.output_stride != target:
+            encoder.set_output_stride(target)
+            log({"event": "output-stride", "stage": stage, "output_stride": target, "fraction": round(fraction, 3)})
+    return before_step
+
+
+def load_init(path: str) -> Tuple[MilaModel, ModelConfig]:
+    """A model to continue training: a checkpoint.pt, or an export folder (config.json + safetensors,
+    e.g. a run's `export/`, the source of a shipped model) with a fresh discriminator."""
+    from .export import load_exported
+
+    if Path(path).is_dir():
+        exported, config = load_exported(path)
+        model = MilaModel(config, with_discriminator=True)
+        model.load_state_dict(exported.state_dict(), strict=False)  # the discriminator stays fresh
+        return model, config
+    model, _ = load_checkpoint(path)
+    return model, model.config
+
+
+def cache_spec_of(folder: Optional[str]):
+    """The CacheSpec a cache folder was built for; refuses a cache of another renderer version."""
+    from .render_cache import CacheSpec, renderer_version
+
+    if not folder:
+        raise ValueError("--data street-cache needs --cache-dir (training/scripts/render_cache.py builds it)")
+    path = Path(folder) / "spec.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: {folder} is not a rendered-data cache")
+    d = json.loads(path.read_text())
+    if d.pop("renderer") != renderer_version():
+        raise ValueError(f"cache {folder} was rendered by another renderer version; rebuild it")
+    return CacheSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+
 def run(args) -> Dict:
+    threads = use_cpus(args.threads) if not str(args.device).startswith("cuda") else torch.get_num_threads()
     ctx = init_distributed(args.device)
     device = ctx.device
     args.amp = bool(args.amp) and device.type == "cuda"
@@ -174,8 +252,7 @@ def run(args) -> Dict:
     torch.manual_seed(args.seed)  # identical init on every rank (DDP also broadcasts rank 0's weights)
     rng = random.Random(args.seed * 1000 + ctx.rank)
     if args.init:
-        model, _ = load_checkpoint(args.init)
-        config = model.config
+        model, config = load_init(args.init)
     else:
         config = load_config(args.config)
         if not args.mf:
@@ -186,23 +263,58 @@ def run(args) -> Dict:
     for s in stages:
         if s not in STAGES:
             raise ValueError(f"unknown stage {s!r}; choose from {STAGES}")
+    augment = AugmentSpec.from_json(json.loads(args.augment) if args.augment else None)
     fractions = [float(v) for v in args.stage_split.split(",")]
     if len(fractions) != len(STAGES):
         raise ValueError(f"--stage-split needs {len(STAGES)} fractions ({', '.join(STAGES)}), got {args.stage_split!r}")
     t_data = time.time()
     train_data, eval_data = build_datasets(args, config, device, rng)
-    # the budget covers data setup (rendering the pool) and training; evaluation and export come after
-    remaining = None if args.time_budget is None else max(0.0, args.time_budget - (time.time() - t_start))
+    # the budget covers data setup (rendering a pool: not for a cache) and training; evaluation and export follow
+    setup = time.time() - t_start if args.data == "street" else 0.0
+    remaining = None if args.time_budget is None else max(0.0, args.time_budget - setup)
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
     results: List[StageResult] = []
     d18: Optional[SingleFrameNet] = None
     done: List[str] = []
+    resume_path = out / RESUME_FILE
+    state: Optional[TrainState] = None
+    if resume_path.exists() and not args.restart:
+        state = load_state(resume_path)
+        if state.config != config.to_json():
+            raise ValueError(f"{resume_path} belongs to another model config; use another --out or --restart")
+        model.load_state_dict(state.model)
+        done = list(state.stages_done)
+        results = [StageResult(**r, losses=[], task_losses=[]) for r in state.results]
+        if state.d18 is not None:
+            d18 = SingleFrameNet(copy.deepcopy(model.fast), fresh_decoders(config), config.depth.max_depth).to(device)
+            d18.load_state_dict(state.d18)
+        rng.setstate(state.python_rng)
+        torch.set_rng_state(state.torch_rng)
     if ctx.is_main:
-        log({"event": "start", "device": str(device), "world_size": ctx.world_size, "amp": args.amp,
-             "config": config.name, "stages": stages, "budgets_s": budgets,
-             "data_setup_s": round(time.time() - t_data, 2)})
+        log({"event": "start", "device": str(device), "threads": threads, "world_size": ctx.world_size,
+             "amp": args.amp, "config": config.name, "stages": stages, "budgets_s": budgets,
+             "data": args.data, "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
+             "data_setup_s": round(time.time() - t_data, 2),
+             "resumed": None if state is None else {"stages_done": done,
+                                                     "stage": state.current.stage if state.current else None,
+                                                     "step": state.current.step if state.current else None}})
+
+    def save(progress: Optional[StageProgress]) -> None:
+        save_state(resume_path, TrainState(
+            {k: v.detach().cpu() for k, v in model.state_dict().items()}, config.to_json(), list(done),
+            [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("losses", "task_losses")} for r in results],
+            None if d18 is None else {k: v.detach().cpu() for k, v in d18.state_dict().items()},
+            progress, rng.getstate(), torch.get_rng_state()))
+
+    def train_batch(num_frames: int, batch_size: int):
+        return augment_batch(train_data.sample(batch_size, num_frames, rng), augment, rng,
+                             config.segmentation.ignore_index).to(device)
+
     for stage in stages:
+        if stage in done:
+            continue
+        progress = state.current if state is not None and state.current and state.current.stage == stage else None
         if stage in ("pretrain-slow", "pretrain-fast"):
             if stage == "pretrain-slow":
                 net = SingleFrameNet(model.slow, model.decoders, config.depth.max_depth)
@@ -210,23 +322,33 @@ def run(args) -> Dict:
                 # D18-MultiTask has its own decoders; the MILA stage keeps the D101 ones (shared decoders)
                 d18 = SingleFrameNet(model.fast, fresh_decoders(config).to(device), config.depth.max_depth)
                 net = d18
-            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config).to(device)
+            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config, args.depth_loss).to(device)
             for p in step_module.parameters():
                 p.requires_grad_(True)
             step_module.train()
-            sample = lambda: (train_data.sample(pre_bs, 1, rng).to(device),)  # noqa: E731
+            sample = lambda: (train_batch(1, pre_bs),)  # noqa: E731
         else:
             params_frozen = FREEZE_POLICIES[args.freeze]
             _set_trainable(model, params_frozen)
             step_module = MilaClipStep(model, make_weighting(args.weighting, TASKS).to(device),
                                        train_slow="slow" not in params_frozen,
-                                       adv_weight=args.adv_weight, fast_only_weight=args.fast_only_weight)
+                                       adv_weight=args.adv_weight, fast_only_weight=args.fast_only_weight,
+                                       depth_kind=args.depth_loss)
 
             def sample():
                 plan = sample_clip_plan(rng, args.k_min, args.k_max, config.ila.memory, args.max_fast_frames)
-                return train_data.sample(args.batch_size, plan.num_frames, rng).to(device), plan
+                return train_batch(plan.num_frames, args.batch_size), plan
+        if progress is not None and progress.extra is not None:
+            step_module.load_state_dict(progress.extra)
         params = [p for p in step_module.parameters() if p.requires_grad]
-        result = run_stage(stage, step_module, params, sample, budgets[stage], args.max_steps, args, ctx, log)
+        before_step = lambda fraction: None  # noqa: E731
+        if stage != "mila" and args.pretrain_output_stride not in (None, config.output_stride):
+            before_step = stride_schedule(net.backbone.encoder, args.pretrain_output_stride, config.output_stride,
+                                          args.pretrain_fine_tail, stage, log)
+        result = run_stage(stage, step_module, params, sample, budgets[stage], args.max_steps, args, ctx, log,
+                           progress, save, before_step)
+        model.slow.encoder.set_output_stride(config.output_stride)
+        model.fast.encoder.set_output_stride(config.output_stride)
         for p in model.parameters():
             p.requires_grad_(True)
         if stage == "pretrain-fast" and not args.no_eval:
@@ -238,6 +360,7 @@ def run(args) -> Dict:
             log({"event": "stage-done", "stage": stage, "steps": result.steps, "seconds": result.seconds,
                  "first_loss": result.first_loss, "last_loss": result.last_loss})
             save_checkpoint(model, out / "checkpoint.pt", done)
+            save(None)
     barrier(ctx)
     summary = {"stages": [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("losses", "task_losses")}
                           for r in results],
@@ -266,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="Train MILA (staged), evaluate on held-out clips, export.",
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--config", help="architecture config JSON (docs/ARCHITECTURE.md)")
-    p.add_argument("--init", help="start from this checkpoint.pt (its config) instead of --config")
+    p.add_argument("--init", help="start from this checkpoint.pt or export folder (its config) instead of --config")
     p.add_argument("--out", required=True, help="output directory (log, checkpoint, eval.md/json, export/)")
     p.add_argument("--stages", default=",".join(STAGES), help=f"comma list from {STAGES}, run in that order")
     p.add_argument("--weighting", default="equal", choices=WEIGHTINGS)
@@ -293,7 +416,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--amp", action=argparse.BooleanOptionalAction, default=True, help="bf16 autocast (CUDA only)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=10)
-    p.add_argument("--data", default="street", choices=("street", "cityscapes"))
+    p.add_argument("--data", default="street", choices=("street", "street-cache", "cityscapes"))
+    p.add_argument("--cache-dir", help="street-cache: the rendered-data cache folder (scripts/render_cache.py)")
+    p.add_argument("--augment", default=None, help="augmentation as JSON (mila.augment.AugmentSpec), e.g. from a recipe")
+    p.add_argument("--depth-loss", default="l1", choices=DEPTH_LOSSES, help="l1 (metres) or log-l1 (log depth)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: every CPU available to the process)")
+    p.add_argument("--checkpoint-every", type=float, default=600, help="seconds between resume checkpoints (0: stage ends only)")
+    p.add_argument("--pretrain-output-stride", type=int, default=None, choices=(8, 16),
+                   help="pre-train the encoders at this output stride (16 is several times cheaper than 8) ...")
+    p.add_argument("--pretrain-fine-tail", type=float, default=0.25,
+                   help="... then the last fraction of each pre-training stage at the model's own stride")
+    p.add_argument("--restart", action="store_true", help="ignore an existing resume.pt in --out and start over")
     p.add_argument("--train-seeds", default="1000000:2000000", help="street: training seeds, 'a:b' or 'a,b,c'")
     p.add_argument("--eval-seeds", default="1:9", help="street: held-out evaluation seeds (mila.street.HELD_OUT_SEEDS)")
     p.add_argument("--max-start-frame", type=int, default=1500, help="street: latest first frame of a training clip")

@@ -8,7 +8,7 @@
 #   device:    bash training/scripts/device_run.sh                      (OUT is set by the device tool)
 #   rehearsal: OUT=/tmp/rehearsal REHEARSE=1 bash training/scripts/device_run.sh   (tiny, CPU, ~2 min)
 #
-# $OUT afterwards (7 files): model-0000N-of-0000M.safetensors (float16 parts), config.json, eval.md,
+# $OUT afterwards (8 files): model-0000N-of-0000M.safetensors (float16 parts), config.json, eval.md,
 # eval.json, train.log. Then, here: bash scripts/ship-model.sh <those files' folder>.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,28 +18,20 @@ PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT"
 run_dir=$(mktemp -d)
 
+# Every hyper-parameter lives in the recipe (training/recipes/); this script only moves files.
 if [ "${REHEARSE:-0}" = 1 ]; then
-  # Same flags, tiny sizes: proves the command line, the files and their sizes before device time is spent.
-  args=(--config training/configs/tiny.json --device cpu --time-budget 60 --batch-size 2
-        --pretrain-batch-size 2 --lr 1e-3 --pool-clips 3 --pool-refresh-every 0
-        --eval-seeds 2,3 --eval-frames 10 --eval-ks 1,2,5,10 --eval-batch-size 2)
+  recipe=training/recipes/tiny-rehearsal.json   # same command, tiny sizes, CPU, ~2 min
 else
-  # 380 s of data + training leaves time for evaluation, export and packing inside 600 s.
-  args=(--config training/configs/mila-d101-d18-ship.json --device cuda --amp
-        --time-budget "${TRAIN_SECONDS:-380}" --stage-split 0.4,0.2,0.4
-        --batch-size 8 --pretrain-batch-size 16 --lr 3e-4 --lr-decay-at 0.8
-        --k-min 2 --k-max 10 --max-fast-frames 3 --adv-weight 0.01 --weighting equal
-        --pool-clips 48 --pool-refresh-every 5 --pool-refresh-clips 8
-        --eval-seeds 2,3 --eval-frames 300 --eval-ks 1,2,5,10 --eval-batch-size 2)
+  recipe=${RECIPE:-training/recipes/mila-street-gpu_d101w32-d18w32_os16_256x512_street-live_h100-6m.json}
 fi
 
 "$PYTHON" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')" | tee "$OUT/torch.txt"
 start=$SECONDS
 cat "$OUT/torch.txt" > "$OUT/train.log" && rm "$OUT/torch.txt"
-"$PYTHON" training/scripts/train.py --out "$run_dir" "${args[@]}" 2>&1 | tee -a "$OUT/train.log"
+"$PYTHON" training/scripts/run_recipe.py "$recipe" --out "$run_dir" --no-ship 2>&1 | tee -a "$OUT/train.log"
 echo "train.py finished in $((SECONDS - start)) s" | tee -a "$OUT/train.log"
 
 "$PYTHON" training/scripts/pack_export.py "$run_dir/export" "$OUT"
-cp "$run_dir/eval.md" "$run_dir/eval.json" "$OUT/"
+cp "$run_dir/eval.md" "$run_dir/eval.json" "$run_dir/recipe.json" "$OUT/"
 ls -l "$OUT"
 [ "$(find "$OUT" -type f | wc -l)" -le 8 ] || { echo "device_run: more than 8 files in OUT" >&2; exit 1; }

@@ -12,6 +12,7 @@ from mila.checkpoint import load_checkpoint
 from mila.distributed import resolve_device
 from mila.evaluate import evaluate, to_markdown
 from mila.export import load_exported
+from mila.threads import use_cpus
 from mila.train import build_datasets
 
 
@@ -21,7 +22,9 @@ def main() -> int:
     src.add_argument("--checkpoint", help="checkpoint.pt written by train.py")
     src.add_argument("--model-dir", help="export directory (model.safetensors + config.json)")
     p.add_argument("--out", required=True, help="directory for eval.md and eval.json")
-    p.add_argument("--data", default="street", choices=("street", "cityscapes"))
+    p.add_argument("--data", default="street", choices=("street", "street-cache", "cityscapes"))
+    p.add_argument("--cache-dir", help="street-cache: a rendered-data cache folder (its held-out clips)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: every CPU available)")
     p.add_argument("--train-seeds", default="0:1", help="street: only checked for overlap with --eval-seeds")
     p.add_argument("--eval-seeds", default="1000000:1000008")
     p.add_argument("--max-start-frame", type=int, default=0)
@@ -35,6 +38,8 @@ def main() -> int:
     p.add_argument("--amp", action=argparse.BooleanOptionalAction, default=True)
     args = p.parse_args()
     try:
+        if not str(args.device).startswith("cuda"):
+            print(f"threads: {use_cpus(args.threads)}", file=sys.stderr)
         device = resolve_device(args.device)
         model = load_checkpoint(args.checkpoint)[0] if args.checkpoint else load_exported(args.model_dir)[0]
         model.to(device)

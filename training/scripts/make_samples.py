@@ -13,6 +13,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from mila.street import HELD_OUT_SEEDS  # noqa: E402
 from mila.street.export import directory_bytes, write_clip  # noqa: E402
+from mila.threads import use_cpus  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUDGET_BYTES = 25 * 1000 * 1000
@@ -28,6 +29,7 @@ def main(argv=None):
     ap.add_argument("--depth-scale", type=float, default=100.0, help="depth PNG units per metre")
     ap.add_argument("--crf", type=int, default=18, help="VP9 quality (lower is better)")
     ap.add_argument("--out", default=os.path.join(REPO, "public", "samples"))
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every CPU available)")
     ap.add_argument("--index-only", action="store_true",
                     help="do not render: list the existing clips of --seeds in index.json and check the budget")
     args = ap.parse_args(argv)
@@ -36,6 +38,7 @@ def main(argv=None):
         ap.error(f"seeds {bad} are not held-out evaluation seeds ({HELD_OUT_SEEDS.start}..{HELD_OUT_SEEDS.stop - 1})")
     if args.frames < 1:
         ap.error("--frames must be positive")
+    print(f"threads: {use_cpus(args.threads)}", file=sys.stderr)
     os.makedirs(args.out, exist_ok=True)
     clips = []
     for seed in args.seeds:

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 
@@ -45,12 +47,45 @@ def test_mila_offset_matches_a_manual_run():
     with torch.no_grad():
         _, entry = model.run_keyframe(normalize_rgb(clip.rgb[:, 0], cfg))
         out = model.run_fast_frame(normalize_rgb(clip.rgb[:, 2], cfg), [entry])
-    cm, de = ConfusionMatrix(cfg.segmentation.num_classes), DepthErrors()
+    cm, de = ConfusionMatrix(cfg.segmentation.num_classes), DepthErrors(cfg.depth.max_depth)
     cm.update(out["segmentation"].argmax(1), clip.labels[:, 2])
     de.update(out["depth"][:, 0], clip.depth[:, 2])
     off2 = row["per_offset"][2]
     assert off2["mIoU"] == pytest.approx(cm.miou(), abs=1e-4)
     assert off2["abs"] == pytest.approx(de.abs(), abs=1e-4)
+
+
+class SkyClips(FakeClips):
+    """FakeClips whose top rows are sky: gt depth at exactly `max_depth` (as the renderer stores it)."""
+
+    def __init__(self, *args, max_depth: float, sky_rows: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_depth, self.sky_rows = max_depth, sky_rows
+
+    def _clip(self, seed, num_frames, start):
+        clip = super()._clip(seed, num_frames, start)
+        clip.depth[:, :, : self.sky_rows] = self.max_depth
+        return clip
+
+
+def test_depth_metrics_skip_sky_at_the_models_max_depth():
+    model, cfg = _model()
+    max_depth = cfg.depth.max_depth
+    data = SkyClips(cfg.input.height, cfg.input.width, cfg.segmentation.num_classes, clips=1,
+                    max_depth=max_depth, sky_rows=8)
+    res = evaluate(model, data, ks=[1], num_frames=1, batch_size=1, device=torch.device("cpu"))
+    row = next(r for r in res["rows"] if r["mode"] == "slow-only")
+    clip = next(data.eval_batches(1, 1))
+    with torch.no_grad():
+        out, _ = model.run_keyframe(normalize_rgb(clip.rgb[:, 0], cfg))
+    pred, gt = out["depth"][:, 0], clip.depth[:, 0]
+    assert int((gt == max_depth).sum()) == 8 * cfg.input.width
+    ground = gt < max_depth
+    expected = float((pred[ground] - gt[ground]).abs().mean())
+    assert row["abs"] == pytest.approx(expected, abs=1e-4)  # summary rounds to 4 decimals
+    with_sky = DepthErrors(math.inf)
+    with_sky.update(pred, gt)
+    assert abs(with_sky.abs() - expected) > 1e-2  # the test would notice sky being counted
 
 
 def test_sparse_labels_run_every_phase():

@@ -66,3 +66,18 @@ def test_adversarial_loss_labels_slow_one_fast_zero():
     big = torch.tensor([20.0])
     assert adversarial_loss(big, -big).item() < 1e-6
     assert adversarial_loss(-big, big).item() > 10
+
+
+def test_log_depth_loss_is_relative_and_skips_pixels_without_depth():
+    from mila.losses import depth_loss
+
+    gt = torch.tensor([[[5.0, 100.0, 0.0]]])
+    pred = torch.tensor([[[10.0, 200.0, 7.0]]])  # x2 everywhere; the 0 gt pixel has no depth
+    assert torch.isclose(depth_loss(pred, gt, "log-l1"), torch.tensor(math.log(2.0)))
+    assert torch.isclose(depth_loss(pred, gt, "l1"), torch.tensor(52.5))
+    # a zero prediction stays finite (floored at MIN_DEPTH) and differentiable
+    p = torch.zeros(1, 1, 3, requires_grad=True)
+    depth_loss(p, gt, "log-l1").backward()
+    assert torch.isfinite(p.grad).all()
+    with pytest.raises(ValueError, match="unknown depth loss"):
+        depth_loss(pred, gt, "l2")

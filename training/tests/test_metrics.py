@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from mila.metrics import ConfusionMatrix, DepthErrors  # noqa: E402
+from mila.metrics import ConfusionMatrix, DepthErrors, valid_depth_limit, valid_depth_mask  # noqa: E402
+
+MAX_DEPTH = 100.0  # the rendered data's and the bundled clips' max depth: sky is stored at exactly 100 m
 
 # Two frames, 4 classes. Class 2 is absent from frame 2, class 3 has no gt pixel at all
 # (but is predicted once), 255 pixels are ignored whatever is predicted there.
@@ -46,7 +48,7 @@ def test_accepts_torch_tensors():
     torch = pytest.importorskip("torch")
     cm = two_frame_matrix(lambda a: torch.tensor(a, dtype=torch.int64))
     np.testing.assert_array_equal(cm.matrix, EXPECTED_MATRIX)
-    d = DepthErrors()
+    d = DepthErrors(MAX_DEPTH)
     d.update(torch.tensor([3.0, 1.0]), torch.tensor([2.0, 0.0]))
     assert d.abs() == pytest.approx(1.0)
 
@@ -77,7 +79,7 @@ def test_bad_inputs_raise_clear_errors():
 
 
 def test_depth_errors_skip_invalid_pixels():
-    d = DepthErrors()
+    d = DepthErrors(MAX_DEPTH)
     gt = np.array([2.0, 0.0, np.inf, np.nan, 4.0, -1.0])
     pred = np.array([3.0, 5.0, 1.0, 1.0, 2.0, 7.0])
     d.update(pred, gt)
@@ -87,7 +89,7 @@ def test_depth_errors_skip_invalid_pixels():
 
 
 def test_depth_errors_accumulate_over_frames_by_pixel():
-    d = DepthErrors()
+    d = DepthErrors(MAX_DEPTH)
     d.update(np.array([1.0]), np.array([2.0]))  # err 1, rel 0.5
     d.update(np.array([4.0, 4.0, 9.0]), np.array([4.0, 4.0, 0.0]))  # err 0, 0; last invalid
     assert d.abs() == pytest.approx(1 / 3)
@@ -95,6 +97,72 @@ def test_depth_errors_accumulate_over_frames_by_pixel():
 
 
 def test_depth_without_valid_pixels_is_nan():
-    d = DepthErrors()
+    d = DepthErrors(MAX_DEPTH)
     d.update(np.array([1.0]), np.array([0.0]))
     assert math.isnan(d.abs()) and math.isnan(d.rel())
+
+
+def test_sky_at_max_depth_and_beyond_is_not_counted():
+    d = DepthErrors(MAX_DEPTH)
+    gt = np.array([2.0, MAX_DEPTH, MAX_DEPTH, 250.0, np.inf, 99.5])
+    pred = np.array([3.0, 1.0, 60.0, 7.0, 1.0, 99.0])
+    d.update(pred, gt)
+    assert d.count == 2  # 2 m and 99.5 m; sky (= max depth) and beyond have no measurement
+    assert d.abs() == pytest.approx((1.0 + 0.5) / 2)
+    assert d.rel() == pytest.approx((1.0 / 2.0 + 0.5 / 99.5) / 2)
+
+
+def test_a_frame_whose_only_error_is_in_the_sky_has_abs_zero():
+    gt = np.full((4, 6), MAX_DEPTH, dtype=np.float32)  # sky everywhere ...
+    gt[2:] = np.arange(12, dtype=np.float32).reshape(2, 6) + 5.0  # ... but the two bottom rows
+    pred = gt.copy()
+    pred[:2] = 3.0  # wrong only in the sky
+    d = DepthErrors(MAX_DEPTH)
+    d.update(pred, gt)
+    assert d.count == 12
+    assert d.abs() == 0.0 and d.rel() == 0.0
+    everything = DepthErrors(math.inf)  # without a max depth the sky would count
+    everything.update(pred, gt)
+    assert everything.count == 24 and everything.abs() > 40
+
+
+def test_max_depth_is_compared_at_float32_precision():
+    # float32(80.1) < 80.1: sky stored in float32 must still be excluded, in float64 callers too.
+    sky32 = float(np.float32(80.1))
+    assert sky32 < 80.1
+    assert valid_depth_limit(80.1) == sky32
+    assert not valid_depth_mask(np.array([sky32, 80.1]), 80.1).any()
+    # float32(0.1) > 0.1: the bound stays 0.1 itself, so nothing at or above 0.1 counts.
+    assert valid_depth_limit(0.1) == 0.1
+    assert valid_depth_mask(np.array([0.0999, 0.1, float(np.float32(0.1))]), 0.1).tolist() == [True, False, False]
+    assert valid_depth_limit(math.inf) == math.inf
+
+
+def test_depth_errors_need_a_positive_max_depth():
+    for bad in (0.0, -1.0, math.nan):
+        with pytest.raises(ValueError, match="max_depth"):
+            DepthErrors(bad)
+    with pytest.raises(TypeError):
+        DepthErrors()  # no silent default: the sky would be counted
+
+
+SHARED_FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "eval", "fixtures", "metrics-fixture.json")
+
+
+def test_shared_fixture_expected_depth_numbers():
+    """The fixture src/eval's cross-check also uses (tests/eval/metricsCrossCheck.test.ts): same expected numbers."""
+    import json
+
+    with open(SHARED_FIXTURE) as fh:
+        fixture = json.load(fh)
+    gts = [np.array([float(v) for v in f["gtDepth"]]) for f in fixture["frames"]]  # "NaN", "Infinity"
+    assert any((g == fixture["maxDepth"]).any() for g in gts) and any((g > fixture["maxDepth"]).any() for g in gts)
+    d = DepthErrors(fixture["maxDepth"])
+    for frame, gt in zip(fixture["frames"], gts):
+        d.update(np.array(frame["predDepth"], dtype=np.float64), gt)
+    expected = fixture["expected"]
+    assert d.count == expected["depthCount"]
+    # Both sides are float64 sums of the same <= 144 positive terms in different orders: relative error
+    # <= 144 * 2^-53 ~ 1.6e-14 (plus an ulp per term and per division); 1e-12 bounds it with margin.
+    assert d.abs() == pytest.approx(expected["depthAbs"], rel=1e-12, abs=0)
+    assert d.rel() == pytest.approx(expected["depthRel"], rel=1e-12, abs=0)

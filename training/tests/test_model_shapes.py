@@ -87,3 +87,22 @@ def test_run_keyframe_fast_frame_and_fast_only_shapes(task_specific):
         model.run_fast_frame(x, [])
     with pytest.raises(ValueError, match=r"\[B,3,H,W\]"):
         model.run_fast_only(x[:, :2])
+
+
+@pytest.mark.parametrize("depth", [18, 50, 101])
+def test_set_output_stride_rewires_like_a_fresh_encoder(depth):
+    from torch import nn
+
+    from mila.resnet import ResNetEncoder
+
+    def wiring(m):
+        return [(n, c.stride, c.dilation, c.padding) for n, c in m.named_modules() if isinstance(c, nn.Conv2d)]
+
+    enc = ResNetEncoder(depth, 4, 8)
+    enc.set_output_stride(16)
+    assert wiring(enc) == wiring(ResNetEncoder(depth, 4, 16)) and enc.output_stride == 16
+    assert enc(torch.zeros(1, 3, 64, 64)).shape[-1] == 4
+    enc.set_output_stride(8)
+    assert wiring(enc) == wiring(ResNetEncoder(depth, 4, 8))
+    with pytest.raises(ValueError):
+        enc.set_output_stride(4)

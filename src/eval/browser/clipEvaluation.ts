@@ -50,6 +50,7 @@ export async function evaluateClipInBrowser(opts: ClipEvaluationOptions): Promis
       frameGflops: frameGflopsFromCost(costModel(opts.model.config)),
       numClasses: opts.model.config.segmentation.classes.length,
       ignoreIndex: opts.model.config.segmentation.ignoreIndex,
+      maxDepth: manifest.maxDepth, // the gt's range (sky is stored at it), not the model's depth.maxDepth
       frames: opts.frames,
       signal: opts.signal,
       onFrame: opts.onFrame,

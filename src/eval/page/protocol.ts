@@ -7,7 +7,7 @@ export interface EvalPageParams {
   clipUrl: string; // clip directory URL (holds manifest.json)
   ks: number[];
   baselines: boolean;
-  baselineK?: number;
+  baselineK?: number | number[]; // one reuse row per K
   frames?: number;
   backend: BackendName;
 }

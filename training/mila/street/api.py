@@ -58,18 +58,38 @@ def render_clips(seeds: Sequence[int], num_frames: int, height: int = 256, width
     work); labels and depth are always those of the pixel centres."""
     seeds = list(seeds)
     _check(seeds, num_frames, height, width, fps, max_depth, start_frame)
+    frames = [start_frame + np.arange(num_frames) for _ in seeds]
+    return _render(seeds, frames, height, width, fps, device, max_depth, supersample)
+
+
+def render_frames(seed: int, frames: Sequence[int], height: int = 256, width: int = 512, fps: float = 30.0,
+                  device: Union[str, torch.device] = "cpu", max_depth: float = 100.0) -> StreetClip:
+    """Render any frames (not necessarily consecutive) of one seed's drive as one clip [1, len(frames)]:
+    the scene is built once, so frames spread in time cost what consecutive ones do."""
+    frames = [int(f) for f in frames]
+    if not frames:
+        raise ValueError("render_frames needs at least one frame index")
+    _check([seed], 1, height, width, fps, max_depth, min(frames))
+    _check([seed], 1, height, width, fps, max_depth, max(frames))
+    return _render([seed], [np.asarray(frames)], height, width, fps, device, max_depth, 1)
+
+
+def _render(seeds: Sequence[int], frames: Sequence[np.ndarray], height: int, width: int, fps: float,
+            device: Union[str, torch.device], max_depth: float, supersample: int) -> StreetClip:
+    """Render frames[i] (frame indices, time = frame / fps) of seeds[i]; every seed has as many frames."""
     if not isinstance(supersample, (int, np.integer)) or not 1 <= supersample <= 4:
         raise ValueError(f"supersample must be an int in [1, 4], got {supersample!r}")
     device = torch.device(device)
-    times = (start_frame + np.arange(num_frames)) / fps
+    num_frames = len(frames[0])
     poses, Ks, view_seeds, view_times, view_frames = [], [], [], [], []
-    for s in seeds:
+    for s, f in zip(seeds, frames):
+        times = f / fps
         scene = build_scene(int(s))
         poses.append(camera_poses(scene.route, scene.rig, times))
         Ks.append(np.broadcast_to(intrinsics(scene.rig, height, width), (num_frames, 3, 3)))
         view_seeds += [int(s)] * num_frames
         view_times.append(times)
-        view_frames.append(start_frame + np.arange(num_frames))
+        view_frames.append(f)
     f32 = lambda a: torch.as_tensor(np.concatenate(a), dtype=torch.float32, device=device)
     poses_t, K_t, times_t = f32(poses), f32(Ks), f32(view_times)
     frames_t = torch.as_tensor(np.concatenate(view_frames), dtype=torch.long, device=device)

@@ -1,0 +1,130 @@
+// scripts/model-card.ts on a small fabricated training run folder (tests/fixtures/model-card-run/):
+// every table renders from the files, and a missing file is an error that names it.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ModelCardError, renderModelCard } from '../../scripts/model-card';
+
+const FIXTURE = 'tests/fixtures/model-card-run';
+
+let tmp: string;
+let runDir: string;
+let modelDir: string;
+
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'model-card-'));
+  runDir = join(tmp, 'run');
+  modelDir = join(tmp, 'mila-street-v1');
+  cpSync(FIXTURE, runDir, { recursive: true });
+  cpSync('public/models/tiny', modelDir, { recursive: true }); // any converted model: model.json + shards
+});
+
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('model card', () => {
+  it('renders every section from the run folder', () => {
+    const card = renderModelCard(runDir, modelDir);
+    expect(card).toMatch(/^# mila-street-v1: /);
+    expect(card).toContain('Trained only on rendered street video');
+    expect(card).toContain('Real footage (your own videos, the webcam) gets rough results');
+    // recipe: name, the JSON, hardware, threads from the start event
+    expect(card).toContain('recipe: **cpu-street-v1 (fixture)**');
+    expect(card).toContain('"hardware": "2-core CPU (fixture)"');
+    expect(card).toContain('hardware: 2-core CPU (fixture); device `cpu`, 2 threads');
+    // time per stage from the stage-done events (24.3 s -> 24, budget 24, 200 steps)
+    expect(card).toContain('| pretrain-slow | 200 | 24 | 0.4 | 24 | 0.12 |');
+    expect(card).toContain('| **all stages** | 400 | 60 | 1.0 | | |');
+    // losses at start and end, per task, from the per-step lines (first / last 10% of 20 lines = 2 lines)
+    expect(card).toContain('| pretrain-slow | 2.862 | 1.488 | 9.842 | 4.158 | - | - | 12.704 | 5.646 | 1-20 / 190-200 |');
+    expect(card).toContain('| mila | 1.600 | 0.800 | 5.000 | 2.000 | 0.690 | 0.690 | 6.607 | 2.807 | 1 / 100 |');
+    // the PyTorch evaluation, its title dropped and its headings moved down
+    expect(card).toContain('| slow-only | 1 | 31.25 | 77.50 | 4.250 | 0.210 | 0.00937 | 20 |');
+    expect(card).toContain('### Per offset from the keyframe');
+    expect(card).not.toContain('# Evaluation: tiny');
+    // the browser table per clip: mIoU, Acc, Abs, Rel, GFLOPs, ms/frame
+    expect(card).toContain('### street-seed2 (Rendered street (seed 2))');
+    expect(card).toContain('| mila | 10 | 10 | 27.50 | 73.00 | 4.500 | 0.250 | 0.00580 | 3.3 |');
+    expect(card).toContain('| fast-only | - | 10 | 20.00 | 60.00 |');
+    // float16 vs float32
+    expect(card).toContain('Largest |Δ mIoU|: **0.50 points**');
+    expect(card).toContain('| street-seed2 | mila | 1 | 10 | 31.25 | 31.00 | -0.25 | +0.000 |');
+    // download size measured in the model directory
+    const bytes = statSync(join(modelDir, 'model.json')).size + statSync(join(modelDir, 'group1-shard1of1.bin')).size;
+    expect(card).toContain(`**${(bytes / 1e6).toFixed(2)} MB`);
+    // optional sections: candidates present, ablation and bench absent
+    expect(card).toContain('## Candidates');
+    expect(card).toContain('| cpu-street-v0 | 12.50 |');
+    expect(card).not.toContain('## Ablation');
+    expect(card).not.toContain('## Benchmark');
+  });
+
+  it('adds the optional ablation and bench sections when their files exist', () => {
+    writeFileSync(join(runDir, 'ablation.md'), '# Ablation\n\n| variant | mIoU |\n|---|---:|\n| no ILA | 20.0 |\n');
+    writeFileSync(join(runDir, 'bench.md'), '| frame | ms |\n|---|---:|\n| slow | 120.5 |\n');
+    const card = renderModelCard(runDir, modelDir);
+    expect(card).toContain('## Ablation');
+    expect(card).toContain('| no ILA | 20.0 |');
+    expect(card).toContain('## Benchmark');
+    expect(card).toContain('| slow | 120.5 |');
+  });
+
+  it('says when float32 was checked on fewer frames, and compares on those frames', () => {
+    const path = (n: string) => join(runDir, 'browser-eval', n);
+    const f32 = JSON.parse(readFileSync(path('street-seed2.float32.json'), 'utf8'));
+    for (const r of f32.rows) r.frames = 4;
+    writeFileSync(path('street-seed2.float32.json'), JSON.stringify(f32));
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/float16 has 10 frames, float32 4: not comparable/);
+    const check = JSON.parse(readFileSync(path('street-seed2.float16.json'), 'utf8'));
+    for (const r of check.rows) r.frames = 4;
+    writeFileSync(path('street-seed2.float16-check.json'), JSON.stringify(check));
+    expect(renderModelCard(runDir, modelDir)).toContain('float32 was evaluated on the first 4 of 10 frames');
+  });
+
+  it.each([
+    ['recipe.json', /run[/\\]recipe\.json is missing \(the training recipe\)/],
+    ['train_log.jsonl', /train_log\.jsonl is missing/],
+    ['summary.json', /summary\.json is missing/],
+    ['eval.md', /eval\.md is missing \(the held-out evaluation in PyTorch\)/],
+    ['browser-eval/street-seed2.float32.json', /street-seed2\.float32\.json is missing \(browser evaluation of the float32 model/],
+    ['browser-eval', /browser-eval is missing/],
+  ])('a missing %s is an error naming it', (file, message) => {
+    rmSync(join(runDir, file), { recursive: true });
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(ModelCardError);
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(message);
+  });
+
+  it('refuses an unfinished log, a recipe without hardware and a model without shards', () => {
+    const log = readFileSync(join(runDir, 'train_log.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(join(runDir, 'train_log.jsonl'), log.slice(0, -1).join('\n'));
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/no "done" event: the run did not finish/);
+    writeFileSync(join(runDir, 'train_log.jsonl'), `${log.join('\n')}\n{"stage": "mila", "ste`);
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/train_log\.jsonl line \d+ is not JSON/);
+    cpSync(join(FIXTURE, 'train_log.jsonl'), join(runDir, 'train_log.jsonl'));
+    const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
+    delete recipe.hardware;
+    writeFileSync(join(runDir, 'recipe.json'), JSON.stringify(recipe));
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/recipe\.json has no "hardware"/);
+    cpSync(join(FIXTURE, 'recipe.json'), join(runDir, 'recipe.json'));
+    rmSync(join(modelDir, 'group1-shard1of1.bin'));
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/holds no weight shards/);
+  });
+
+  it('the CLI writes MODEL_DIR/README.md, or exits 1 with the error', () => {
+    execFileSync('npx', ['tsx', 'scripts/model-card.ts', runDir, modelDir], { stdio: 'pipe' });
+    expect(readFileSync(join(modelDir, 'README.md'), 'utf8')).toContain('## float16 vs float32');
+    rmSync(join(runDir, 'eval.md'));
+    let stderr = '';
+    let status = 0;
+    try {
+      execFileSync('npx', ['tsx', 'scripts/model-card.ts', runDir, join(tmp, 'other')], { stdio: 'pipe' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = String((e as { stderr: Buffer }).stderr);
+    }
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/model-card: error: .*eval\.md is missing/);
+    expect(existsSync(join(tmp, 'other', 'README.md'))).toBe(false);
+  });
+});

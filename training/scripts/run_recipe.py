@@ -1,0 +1,80 @@
+"""Build a model from nothing with one command: cache, the three stages, held-out evaluation, export,
+conversion into public/models/<model>/ and the model card.
+
+    npm run train -- training/recipes/<name>.json [--init DIR|checkpoint.pt] [--threads N] [--no-ship]
+
+The run folder is training/runs/<recipe name>/ (ignored by git). Everything is resumable: the cache
+keeps finished units, training writes resume.pt every `checkpoint_every` seconds, and the same
+command after a kill goes on where it stopped (--restart starts the training over)."""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import _path  # noqa: F401
+from mila import train
+from mila.recipe import load_recipe, train_flags
+from mila.render_cache import build_cache
+from mila.threads import available_cpus
+from render_cache import DEFAULT_ROOT, spec_of
+
+REPO = Path(_path.TRAINING_DIR).parent
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("recipe")
+    ap.add_argument("--out", help="run folder (default training/runs/<recipe name>)")
+    ap.add_argument("--init", help="continue from a model: an export folder or a checkpoint.pt")
+    ap.add_argument("--threads", type=int, help="CPU threads (default: the recipe's, else every available CPU)")
+    ap.add_argument("--cache-root", default=DEFAULT_ROOT)
+    ap.add_argument("--restart", action="store_true", help="start the training over (the cache is kept)")
+    ap.add_argument("--no-ship", action="store_true", help="stop after training, evaluation and export")
+    ap.add_argument("--model-dir", help="where to ship (default public/models/<recipe model>)")
+    args = ap.parse_args(argv)
+    try:
+        recipe = load_recipe(args.recipe)
+        spec = spec_of(recipe)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    out = Path(args.out or Path(_path.TRAINING_DIR) / "runs" / recipe["name"])
+    out.mkdir(parents=True, exist_ok=True)
+    threads = args.threads or recipe.get("threads") or available_cpus()
+    hardware = f"{cpu_name()}, {threads} of {os.cpu_count()} CPUs used, no GPU" if recipe["hardware"] == "cpu" \
+        else recipe["hardware"]
+    (out / "recipe.json").write_text(json.dumps({**recipe, "hardware": hardware, "source": str(args.recipe)}, indent=2) + "\n")
+
+    log = lambda e: print(json.dumps(e), file=sys.stderr, flush=True)  # noqa: E731
+    flags = ["--out", str(out), "--threads", str(threads), "--eval-frames", str(spec.eval_frames),
+             "--augment", json.dumps(recipe.get("augment") or {})]
+    if recipe["data"]["source"] == "street-cache":
+        folder = build_cache(spec, Path(args.cache_root), threads, log)
+        flags += ["--data", "street-cache", "--cache-dir", str(folder)]
+    else:
+        flags += ["--data", "street", "--eval-seeds", ",".join(str(s) for s in spec.eval_seeds)]
+    flags += ["--init", args.init] if args.init else ["--config", recipe["config"]]
+    if args.restart:
+        flags.append("--restart")
+    code = train.main(flags + train_flags(recipe))
+    if code != 0 or args.no_ship:
+        return code
+    model_dir = args.model_dir or str(REPO / "public" / "models" / recipe["model"])
+    return subprocess.call(["bash", str(REPO / "scripts" / "ship-model.sh"), str(out), model_dir], cwd=REPO)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
