@@ -1,40 +1,34 @@
-// Benchmark page (driven by scripts/bench.ts through Playwright): builds the full-size MILA
-// model with random weights in the page, times a slow frame, a fast frame (fast net + ILA with
-// a full memory) and the ILA kernel alone on one backend, and reports medians.
+// Benchmark page (driven by scripts/bench.ts through Playwright): builds a MILA model in the page
+// (a preset with random weights, or a model directory loaded with its own weights), times a
+// slow frame, a fast frame (fast net + ILA with a full memory) and the ILA kernel alone on one
+// backend, and reports medians.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../src/runtime/backend';
 import { costModel } from '../src/runtime/costModel';
-import { featureSize } from '../src/runtime/config';
+import { featureSize, ilaGroups } from '../src/runtime/config';
 import { ilaAttendGrouped, ilaImplementation } from '../src/runtime/ila';
-import { disposeOutputs, MilaModel, type TaskOutputs } from '../src/runtime/milaModel';
+import { MilaModel, type TaskOutputs } from '../src/runtime/milaModel';
 import { fullSizeConfig, tinyConfig } from '../src/runtime/presets';
 import { randomWeights } from '../src/runtime/randomWeights';
+import { loadModel } from '../src/runtime/weights/loader';
+import type { BenchResult } from './benchReport';
 
-export interface BenchResult {
-  model: string;
-  input: string;
-  backend: string;
-  adapter: string;
-  ilaImplementation: string;
-  videoImport?: boolean; // webgpu: can video frames be imported into WebGPU on this adapter
-  reps: number;
-  firstSlowMs: number; // includes shader compilation
-  firstFastMs: number;
-  slowMs: number; // medians
-  fastMs: number;
-  ilaMs: number;
-  slowGflops: number;
-  fastGflops: number;
-  ilaGflops: number;
-  error?: string;
-}
+export type { BenchResult } from './benchReport';
+
+/** What to time: a preset with random weights, or a served model directory (model.json + shards). */
+export type BenchModel = { size: 'full' | 'tiny' } | { url: string; label: string };
 
 const log = (s: string) => {
   document.getElementById('log')!.textContent += `\n${s}`;
   console.log(s);
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The median (of an even count: the mean of the two middle values). */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 /** Forces the GPU queue to finish by reading back one value of each tensor. */
 async function settle(ts: tf.Tensor[]): Promise<void> {
@@ -52,14 +46,25 @@ async function time(fn: () => tf.Tensor[] | Promise<tf.Tensor[]>): Promise<numbe
 
 const flat = (o: TaskOutputs) => [o.segmentation, o.depth];
 
-async function run(backend: BackendName, reps: number, size: 'full' | 'tiny'): Promise<BenchResult> {
+async function buildModel(spec: BenchModel): Promise<{ model: MilaModel; weights: string }> {
+  if ('url' in spec) {
+    const t0 = performance.now();
+    const model = await loadModel(spec.url);
+    log(`  loaded ${model.config.name} from ${spec.label} in ${(performance.now() - t0).toFixed(0)} ms`);
+    return { model, weights: `weights of ${spec.label}` };
+  }
+  const config = spec.size === 'tiny' ? tinyConfig() : fullSizeConfig();
+  const weights = Object.fromEntries(randomWeights(config, 1).map((w) => [w.name, tf.tensor(w.data, w.shape)]));
+  return { model: new MilaModel(config, weights, `bench(${config.name}, random weights)`), weights: 'random weights' };
+}
+
+async function run(backend: BackendName, reps: number, spec: BenchModel): Promise<BenchResult> {
   const info = await initBackend(backend);
   if (info.backend !== backend) throw new Error(`backend ${backend} unavailable: ${info.fallbackReason ?? 'unknown'}`);
   log(`${backend}: ${info.adapter}${info.videoImport === undefined ? '' : `, video import into WebGPU ${info.videoImport ? 'works' : 'fails (canvas fallback on)'}`}`);
-  const config = size === 'tiny' ? tinyConfig() : fullSizeConfig();
+  const { model, weights } = await buildModel(spec); // after initBackend: the weights live on this backend
+  const config = model.config;
   const cost = costModel(config);
-  const weights = Object.fromEntries(randomWeights(config, 1).map((w) => [w.name, tf.tensor(w.data, w.shape)]));
-  const model = new MilaModel(config, weights, `bench(${config.name}, random weights)`);
   const { height, width } = config.input;
   const input = tf.randomUniform([1, height, width, 3], -2, 2, 'float32', 3) as tf.Tensor4D;
   const memory = model.createMemory();
@@ -73,7 +78,7 @@ async function run(backend: BackendName, reps: number, size: 'full' | 'tiny'): P
 
   const firstSlowMs = await time(keyframe);
   log(`  first slow frame ${firstSlowMs.toFixed(0)} ms`);
-  await time(keyframe); // memory now full (M = 2)
+  for (let i = 1; i < config.ila.memory; i++) await time(keyframe); // memory now full (M keyframes)
   const firstFastMs = await time(fastFrame);
   log(`  first fast frame ${firstFastMs.toFixed(0)} ms`);
 
@@ -85,13 +90,15 @@ async function run(backend: BackendName, reps: number, size: 'full' | 'tiny'): P
     log(`  rep ${i + 1}: slow ${slow[i].toFixed(1)} ms, fast ${fast[i].toFixed(1)} ms`);
   }
 
-  // The ILA kernel alone, on the model's shapes: both tasks in one grouped call.
+  // The ILA kernel alone, on the model's shapes: every attention group (the two tasks, or one
+  // shared group whose values are both tasks' features) in one grouped call.
   const [h, w] = featureSize(config);
-  const G = 2;
+  const G = ilaGroups(config).length;
   const M = config.ila.memory;
+  const valueChannels = config.ila.taskSpecific ? config.taskChannels : 2 * config.taskChannels;
   const q = tf.randomNormal([G, h, w, config.ila.keyChannels], 0, 1, 'float32', 4) as tf.Tensor4D;
   const k = tf.randomNormal([G * M, h, w, config.ila.keyChannels], 0, 1, 'float32', 5) as tf.Tensor4D;
-  const v = tf.randomNormal([G * M, h, w, config.taskChannels], 0, 1, 'float32', 6) as tf.Tensor4D;
+  const v = tf.randomNormal([G * M, h, w, valueChannels], 0, 1, 'float32', 6) as tf.Tensor4D;
   const impl = ilaImplementation(q, k, v, config.ila.window);
   const ilaRun = () => [ilaAttendGrouped(q, k, v, config.ila.window)];
   await time(ilaRun);
@@ -104,7 +111,11 @@ async function run(backend: BackendName, reps: number, size: 'full' | 'tiny'): P
   model.dispose();
   return {
     model: config.name,
+    weights,
     input: `${height}x${width}`,
+    slowDepth: config.slow.depth,
+    fastDepth: config.fast.depth,
+    ilaGroups: G,
     backend,
     adapter: info.adapter,
     videoImport: info.videoImport,
@@ -123,13 +134,13 @@ async function run(backend: BackendName, reps: number, size: 'full' | 'tiny'): P
 
 declare global {
   interface Window {
-    runBench(backend: BackendName, reps: number, size: 'full' | 'tiny'): Promise<BenchResult>;
+    runBench(backend: BackendName, reps: number, model: BenchModel): Promise<BenchResult>;
   }
 }
 
-window.runBench = async (backend, reps, size) => {
+window.runBench = async (backend, reps, model) => {
   try {
-    return await run(backend, reps, size);
+    return await run(backend, reps, model);
   } catch (e) {
     log(`${backend} failed: ${(e as Error).message}`);
     return { backend, error: (e as Error).message } as BenchResult;

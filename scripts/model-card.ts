@@ -209,6 +209,55 @@ function quantizationTable(evals: ClipEvals[]): { table: string; maxDelta: numbe
   return { table, maxDelta, notes };
 }
 
+/** The adversarial loss over the MILA stage in 10 bins of its logged steps: the discriminator's curve. */
+function discriminatorCurve(log: Json[]): string {
+  const steps = (log.filter((e) => e.event === undefined && e.stage === 'mila' && typeof e.adversarial === 'number') as unknown as StepLine[]);
+  if (steps.length === 0) return 'No adversarial loss was logged (adversarial weight 0, or no MILA stage).';
+  const bins = Math.min(10, steps.length);
+  const rows: string[] = [];
+  for (let b = 0; b < bins; b++) {
+    const part = steps.slice(Math.floor((b * steps.length) / bins), Math.floor(((b + 1) * steps.length) / bins));
+    rows.push(`| ${part[0].step}-${part[part.length - 1].step} | ${num(mean(part.map((s) => s.adversarial as number)), 4)} |`);
+  }
+  return [
+    'Binary cross-entropy of the discriminator (slow F = 1, fast F = 0), mean per bin of logged MILA steps. ln 2 = 0.693 means it cannot tell slow from fast features; near 0 means it separates them perfectly, so the reversed gradient aligns nothing.',
+    '',
+    '| MILA steps | adversarial BCE |',
+    '|---|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** The quality bars of the model's issue, checked on each clip's browser evaluation (float16). */
+function qualityBars(evals: ClipEvals[], maxF16Delta: number): string {
+  const rows: string[] = [];
+  const mark = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'met' : '**missed**');
+  for (const e of evals) {
+    const find = (mode: string, k: number | null) => e.float16.rows.find((r) => r.mode === mode && (k === null || r.k === k)) ?? null;
+    const slow = find('mila', 1);
+    const fast = find('fast-only', null);
+    const bar = (what: string, ok: boolean | null, figures: string) => rows.push(`| ${e.clip} | ${what} | ${figures} | ${mark(ok)} |`);
+    const v = (r: SweepRowJson | null, key: keyof SweepRowJson) => (r && typeof r[key] === 'number' ? (r[key] as number) : null);
+    const both = (a: number | null, b: number | null, f: (a: number, b: number) => boolean) => (a === null || b === null ? null : f(a, b));
+    bar('slow-only (K=1) mIoU >= 50', both(v(slow, 'miou'), 50, (a, b) => a >= b), num(v(slow, 'miou'), 2));
+    bar('slow-only pixel accuracy >= 90', both(v(slow, 'pixelAccuracy'), 90, (a, b) => a >= b), num(v(slow, 'pixelAccuracy'), 2));
+    bar('slow-only depth Rel <= 0.15', both(v(slow, 'depthRel'), 0.15, (a, b) => a <= b), num(v(slow, 'depthRel'), 3));
+    bar('slow-only >= fast-only + 3 mIoU', both(v(slow, 'miou'), v(fast, 'miou'), (a, b) => a >= b + 3), `${num(v(slow, 'miou'), 2)} vs ${num(v(fast, 'miou'), 2)}`);
+    const k5 = find('mila', 5);
+    const r5 = find('reuse', 5);
+    bar('MILA K=5 mIoU above fast-only and reuse K=5', both(v(k5, 'miou'), Math.max(v(fast, 'miou') ?? Infinity, v(r5, 'miou') ?? Infinity), (a, b) => a > b),
+      `${num(v(k5, 'miou'), 2)} vs ${num(v(fast, 'miou'), 2)} / ${num(v(r5, 'miou'), 2)}`);
+    bar('MILA K=5 depth Abs below fast-only and reuse K=5', both(v(k5, 'depthAbs'), Math.min(v(fast, 'depthAbs') ?? -Infinity, v(r5, 'depthAbs') ?? -Infinity), (a, b) => a < b),
+      `${num(v(k5, 'depthAbs'), 3)} vs ${num(v(fast, 'depthAbs'), 3)} / ${num(v(r5, 'depthAbs'), 3)}`);
+    bar('MILA K=5 within 3 mIoU of K=1', both(v(k5, 'miou'), v(slow, 'miou'), (a, b) => a >= b - 3), `${num(v(k5, 'miou'), 2)} vs ${num(v(slow, 'miou'), 2)}`);
+    const k10 = find('mila', 10);
+    const r10 = find('reuse', 10);
+    bar('MILA K=10 mIoU above reuse K=10', both(v(k10, 'miou'), v(r10, 'miou'), (a, b) => a > b), `${num(v(k10, 'miou'), 2)} vs ${num(v(r10, 'miou'), 2)}`);
+  }
+  rows.push(`| all | float16 within 0.5 mIoU of float32 | ${maxF16Delta.toFixed(2)} | ${mark(maxF16Delta <= 0.5)} |`);
+  return ['| clip | bar | figures | |', '|---|---|---|---|', ...rows].join('\n');
+}
+
 function downloadBytes(modelDir: string): { total: number; shards: number; files: number } {
   if (!existsSync(join(modelDir, 'model.json'))) throw new ModelCardError(`${join(modelDir, 'model.json')} is missing (the converted model)`);
   const bins = readdirSync(modelDir).filter((n) => n.endsWith('.bin'));
@@ -317,11 +366,19 @@ Largest |Δ mIoU|: **${q.maxDelta.toFixed(2)} points**.${q.notes.length ? `\n\n$
 
 ${q.table}
 
+## Quality bars (browser evaluation above, float16)
+
+${qualityBars(evals, q.maxDelta)}
+
+## Discriminator (adversarial alignment)
+
+${discriminatorCurve(log)}
+
 ${optionalSection(runDir, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).')}${optionalSection(runDir, 'ablation.md', 'Ablation', 'From `ablation.md`.')}${optionalSection(runDir, 'bench.md', 'Benchmark', 'From `bench.md`.')}## Reproduce
 
 \`\`\`sh
-# train with the recipe above (training/scripts/train.py; see training/README.md), into RUN_DIR, then:
-bash scripts/ship-model.sh RUN_DIR public/models/${id}
+npm run train -- training/recipes/${String(recipe.name)}.json   # cache, training, evaluation, export, this card
+# or, from an existing run folder: bash scripts/ship-model.sh RUN_DIR public/models/${id}
 \`\`\`
 `;
 }

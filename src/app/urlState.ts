@@ -1,5 +1,6 @@
 // Every control of the page as plain data, read from and written to the URL query, so a state
 // can be shared as a link and set by tests. Framework-free: no React, no DOM beyond URLSearchParams.
+import { urlText } from '../engine/messages';
 import { DEFAULT_MODEL_ID } from '../runtime/presets';
 
 export const VIEW_MODES = ['seg', 'depth', 'side', 'split', 'video'] as const;
@@ -39,58 +40,85 @@ export const DEFAULT_SETTINGS: AppSettings = {
 };
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/; // a directory name, never a path
+const ON = ['1', 'true', 'yes', 'on'];
+const OFF = ['0', 'false', 'no', 'off'];
 
-function clampNumber(raw: string | null, min: number, max: number, fallback: number, integer: boolean): number {
-  if (raw === null || raw.trim() === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v)) return fallback;
-  const c = Math.min(max, Math.max(min, v));
-  return integer ? Math.round(c) : c;
+/**
+ * Reads the query. Every value that is not used as written is said in `problems`: out of range
+ * numbers are clamped ("clamped to"), non-integers where an integer is needed rounded ("rounded
+ * to"), anything unreadable ignored with the default kept ("ignored ... using"). Never silently.
+ */
+class QueryReader {
+  readonly problems: string[] = [];
+  constructor(private readonly p: URLSearchParams) {}
+
+  get(key: string): string | null {
+    return this.p.get(key);
+  }
+
+  number(key: string, min: number, max: number, fallback: number, integer: boolean): number {
+    const raw = this.p.get(key);
+    if (raw === null) return fallback;
+    const v = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(v)) {
+      this.problems.push(urlText.ignored(key, raw, 'not a number', String(fallback)));
+      return fallback;
+    }
+    const clamped = Math.min(max, Math.max(min, v));
+    const value = integer ? Math.round(clamped) : clamped;
+    if (clamped !== v) this.problems.push(urlText.clamped(key, raw, value, min, max));
+    else if (value !== v) this.problems.push(urlText.rounded(key, raw, value));
+    return value;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T, alsoDefault: string[] = []): T {
+    const raw = this.p.get(key);
+    if (raw === null || alsoDefault.includes(raw)) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(urlText.ignored(key, raw, `not one of ${[...alsoDefault, ...allowed].join(', ')}`, fallback));
+    return fallback;
+  }
+
+  flag(key: string, fallback: boolean): boolean {
+    const raw = this.p.get(key);
+    if (raw === null) return fallback;
+    const v = raw.trim().toLowerCase();
+    if (ON.includes(v) || v === '') return true; // `?loop` alone turns it on
+    if (OFF.includes(v)) return false;
+    this.problems.push(urlText.ignored(key, raw, `not one of ${[...ON, ...OFF].join(', ')}`, fallback ? '1' : '0'));
+    return fallback;
+  }
 }
 
-function oneOf<T extends string>(raw: string | null, allowed: readonly T[], fallback: T): T {
-  return raw !== null && (allowed as readonly string[]).includes(raw) ? (raw as T) : fallback;
-}
-
-function flag(raw: string | null, fallback: boolean): boolean {
-  if (raw === null) return fallback;
-  return !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
-}
-
-/** Parses a query string; invalid values fall back to defaults (listed in `problems`). */
+/** Parses a query string; values not used as written are listed in `problems` (see QueryReader). */
 export function parseSettings(query: string): { settings: AppSettings; problems: string[] } {
-  const p = new URLSearchParams(query);
+  const q = new QueryReader(new URLSearchParams(query));
   const d = DEFAULT_SETTINGS;
-  const problems: string[] = [];
-  const model = p.get('model') ?? d.model;
-  if (!MODEL_ID.test(model)) problems.push(`model "${model}" is not a model directory name`);
-  const check = (key: string, ok: boolean) => {
-    if (p.has(key) && !ok) problems.push(`${key}="${p.get(key)}" ignored`);
-  };
-  const view = oneOf(p.get('view'), VIEW_MODES, d.view);
-  check('view', view === p.get('view'));
-  const backendRaw = p.get('backend');
-  const backend = backendRaw !== null && (BACKENDS as readonly string[]).includes(backendRaw) ? (backendRaw as BackendName) : null;
-  check('backend', backendRaw === null || backendRaw === 'auto' || backend !== null);
-  const mode = oneOf(p.get('mode'), RUN_MODES, d.mode);
-  check('mode', mode === p.get('mode'));
-  const kRaw = p.get('k');
-  const k = clampNumber(kRaw, 1, 30, d.k, true);
-  check('k', kRaw === null || String(k) === kRaw.trim());
+  const modelRaw = q.get('model') ?? d.model;
+  const modelOk = MODEL_ID.test(modelRaw);
+  if (!modelOk) q.problems.push(urlText.notModelId(modelRaw, d.model));
+  const view = q.oneOf('view', VIEW_MODES, d.view);
+  const backendName = q.oneOf<BackendName | 'auto'>('backend', BACKENDS, 'auto', ['auto']);
+  const mode = q.oneOf('mode', RUN_MODES, d.mode);
+  const k = q.number('k', 1, 30, d.k, true);
+  const opacity = q.number('opacity', 0, 1, d.opacity, false);
+  const split = q.number('split', 0, 1, d.split, false);
+  const loop = q.flag('loop', d.loop);
+  const play = q.flag('play', d.play);
   return {
     settings: {
-      model: MODEL_ID.test(model) ? model : d.model,
+      model: modelOk ? modelRaw : d.model,
       k,
       view,
-      opacity: clampNumber(p.get('opacity'), 0, 1, d.opacity, false),
-      split: clampNumber(p.get('split'), 0, 1, d.split, false),
-      src: p.get('src') ?? d.src,
-      backend,
-      loop: flag(p.get('loop'), d.loop),
-      play: flag(p.get('play'), d.play),
+      opacity,
+      split,
+      src: q.get('src') ?? d.src,
+      backend: backendName === 'auto' ? null : backendName,
+      loop,
+      play,
       mode,
     },
-    problems,
+    problems: q.problems,
   };
 }
 

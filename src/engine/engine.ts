@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL_ID, TINY_MODEL_ID, type AppSettings } from '../app/urlState';
 import type { FramePrediction } from '../runtime';
 import type { OverlayFrame } from '../render/types';
+import { fitWithin } from '../source/displaySize';
 import { FrameCapturer } from '../source/frameCapture';
 import { listSamples, openSample } from '../source/samples';
 import type { FrameSource } from '../source/types';
@@ -12,7 +13,7 @@ import { openWebcam } from '../source/webcamSource';
 import { resetWebGpuBackend, settleWithin } from './deviceRecovery';
 import type { EngineState, SourceSummary } from './engineState';
 import { FrameLoop, type VideoFrameInfo } from './frameLoop';
-import { errorText, modelProblemMessage, sourceProblemMessage, type EngineMessage } from './messages';
+import { CHOOSE_SOURCE_HINT, errorText, modelProblemMessage, sampleMissingMessage, sourceProblemMessage, type EngineMessage } from './messages';
 import { forgetCachedModel } from './modelCache';
 import { ModelMissingError, ModelSession, modelBaseUrl, type LoadPhase } from './modelSession';
 import { ReadbackMeter } from './readbackMeter';
@@ -44,6 +45,7 @@ export class MilaEngine {
   private lastMediaTime = -1;
   private lastStatsEmit = 0;
   private tearingDown = false;
+  private sourceRequests = 0; // sources asked for so far; the newest request wins
   deviceLosses = 0;
   lastError: string | null = null;
 
@@ -82,14 +84,37 @@ export class MilaEngine {
 
   // ------------------------------------------------------------------ start-up
 
+  /**
+   * Loads the model and opens the initial source side by side: a source (the initial one or one the
+   * user picks meanwhile) is shown at once, and processed as soon as the model is ready.
+   */
   async start(): Promise<void> {
-    const samplesPromise = listSamples();
-    const ok = await this.createSession();
-    const { samples, problem } = await samplesPromise;
+    if (this.settings.src === 'upload') this.post(CHOOSE_SOURCE_HINT);
+    const sessionReady = this.createSession();
+    const { samples, problem } = await listSamples();
     this.store.set({ samples });
     if (problem) this.post({ id: 'samples', level: 'warning', text: problem });
-    if (!ok) return;
-    await this.openInitialSource();
+    // A source the user chose (or is opening) while the samples were listed wins over the URL's.
+    if (this.sourceRequests === 0) await this.openInitialSource();
+    const ok = await sessionReady;
+    if (ok) await this.startProcessing();
+    else await this.playUnprocessed();
+  }
+
+  /** The model just became ready: process the source that is already shown, from its current frame. */
+  private async startProcessing(): Promise<void> {
+    const src = this.source;
+    if (!src || !this.session || !this.loop) return;
+    this.session.runner.reset('source');
+    this.positionProcessed = false;
+    this.lastMediaTime = -1;
+    if (this.settings.play) await this.play();
+    else await this.step(1);
+  }
+
+  /** No model (it failed to load): the source still shows and plays, without overlays. */
+  private async playUnprocessed(): Promise<void> {
+    if (this.source && this.settings.play && this.store.get().phase === 'failed') await this.play();
   }
 
   private async createSession(): Promise<boolean> {
@@ -161,18 +186,11 @@ export class MilaEngine {
   private async openInitialSource(): Promise<void> {
     const want = this.settings.src;
     if (want === 'webcam') return this.openWebcam();
-    if (want === 'upload') {
-      this.post({ id: 'source', level: 'info', text: 'Choose a video file, or drop one on the picture.' });
-      return;
-    }
+    if (want === 'upload') return; // the hint is up since start()
     const samples = this.store.get().samples;
     const sample = want ? samples.find((x) => x.id === want) : samples[0];
     if (!sample) {
-      this.post({
-        id: 'source',
-        level: want ? 'error' : 'info',
-        text: want ? `Sample "${want}" does not exist. Pick another source.` : 'No bundled sample video: choose a file or the webcam.',
-      });
+      this.post(sampleMissingMessage(want));
       return;
     }
     await this.openSample(sample.id);
@@ -194,16 +212,26 @@ export class MilaEngine {
     await this.switchSource('the webcam', 'webcam', () => openWebcam());
   }
 
-  /** Opens the new source fully before replacing the old one: a bad file leaves the old one playing. */
+  /**
+   * Opens the new source fully before replacing the old one: a bad file leaves the old one playing.
+   * Works in every phase: while the model loads (or after it failed) the source is shown unprocessed.
+   * When several opens overlap, the one asked for last wins; an older one that finishes later is dropped.
+   */
   private async switchSource(what: string, id: string, open: () => Promise<FrameSource>): Promise<void> {
+    const request = ++this.sourceRequests;
     this.store.set({ opening: what });
     let source: FrameSource;
     try {
       source = await open();
     } catch (e) {
+      if (request !== this.sourceRequests) return; // superseded: its problem no longer matters
       this.lastError = errorText(e);
       this.store.set({ opening: null });
       this.post(sourceProblemMessage(e));
+      return;
+    }
+    if (request !== this.sourceRequests) {
+      source.dispose();
       return;
     }
     this.store.set({ opening: null });
@@ -232,7 +260,7 @@ export class MilaEngine {
     this.positionProcessed = false;
     this.lastMediaTime = -1;
     this.loop = new FrameLoop(v, (info) => this.processFrame(info), () => this.onDrop());
-    const size = this.capturer?.sizeFor(v) ?? { width: v.videoWidth, height: v.videoHeight, scaled: false };
+    const size = fitWithin(v.videoWidth, v.videoHeight); // what FrameCapturer will capture
     const summary: SourceSummary = {
       kind: source.kind,
       id,
@@ -249,18 +277,25 @@ export class MilaEngine {
     } else {
       this.clear('scaled');
     }
-    if (!this.session) return;
+    if (!this.session) {
+      // Loading: the first frame stays on screen until startProcessing(). Failed: play it bare.
+      await this.playUnprocessed();
+      return;
+    }
     if (this.settings.play) await this.play();
     else await this.step(1); // show the first frame, stepping mode
   }
 
   // ------------------------------------------------------------------ playback
 
+  /** Plays with processing; without a model (it failed to load) the bare video plays. */
   async play(): Promise<void> {
     const src = this.source;
-    if (!src || !this.loop || !this.session) return;
+    if (!src || !this.loop) return;
+    const processing = this.session !== null;
+    if (!processing && this.store.get().phase !== 'failed') return; // loading: startProcessing() plays it
     if (src.canSeek && src.video.ended) src.video.currentTime = 0;
-    this.loop.start();
+    if (processing) this.loop.start();
     try {
       await src.video.play();
       this.store.set({ playing: true });
@@ -500,7 +535,13 @@ export class MilaEngine {
     resetWebGpuBackend();
     this.tearingDown = false;
     const ok = await this.createSession();
-    if (!ok) return;
+    if (!ok) {
+      // No model any more: drop the stale overlay, the source goes on playing bare.
+      this.host?.querySelector('canvas.stage-canvas')?.remove();
+      this.store.set({ lastFrame: null });
+      if (this.source && wasPlaying) await this.play();
+      return;
+    }
     this.post({ id: 'device', level: 'info', text: `Recovered from a lost GPU device (${reason}); now on ${this.session!.info.backend.backend}.` });
     if (this.source) {
       this.session!.runner.reset('source');

@@ -48,3 +48,27 @@ export function sourceProblemMessage(e: unknown): EngineMessage {
   if (e instanceof SourceError) return { id: 'source', level: 'error', text: e.message, action: 'dismiss' };
   return { id: 'source', level: 'error', text: `The video could not be opened: ${errorText(e)}`, action: 'dismiss' };
 }
+
+// ------------------------------------------------------------------ URL parameters (src/app/urlState.ts)
+
+export const urlText = {
+  notModelId: (model: string, fallback: string) => `model "${model}" is not a model directory name (using "${fallback}")`,
+  ignored: (key: string, raw: string, why: string, fallback: string) => `${key}="${raw}" ignored (${why}): using ${fallback}`,
+  clamped: (key: string, raw: string, value: number, min: number, max: number) => `${key}="${raw}" clamped to ${value} (allowed ${min} to ${max})`,
+  rounded: (key: string, raw: string, value: number) => `${key}="${raw}" rounded to ${value} (a whole number is needed)`,
+};
+
+export function urlProblemsMessage(problems: string[]): EngineMessage {
+  return { id: 'url', level: 'warning', text: `URL parameters: ${problems.join('; ')}.`, action: 'dismiss' };
+}
+
+// ------------------------------------------------------------------ sources
+
+/** Shown while no source is chosen and the page was opened for an upload (`src=upload`). */
+export const CHOOSE_SOURCE_HINT: EngineMessage = { id: 'source', level: 'info', text: 'Choose a video file, or drop one on the picture.' };
+
+export function sampleMissingMessage(want: string): EngineMessage {
+  return want
+    ? { id: 'source', level: 'error', text: `Sample "${want}" does not exist. Pick another source.` }
+    : { id: 'source', level: 'info', text: 'No bundled sample video: choose a file or the webcam.' };
+}

@@ -27,3 +27,50 @@ describe('URL settings', () => {
     expect(parseSettings(q).settings).toEqual(s);
   });
 });
+
+describe('URL values out of range are never changed silently', () => {
+  const said = (query: string) => parseSettings(query).problems.join(' | ');
+
+  it('clamps opacity and says so', () => {
+    const { settings, problems } = parseSettings('?opacity=-3');
+    expect(settings.opacity).toBe(0);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/opacity="-3" clamped to 0\b/);
+    expect(said('?opacity=7')).toMatch(/opacity="7" clamped to 1\b/);
+    expect(said('?split=2')).toMatch(/split="2" clamped to 1\b/);
+  });
+
+  it('k out of range is clamped, and the message says clamped, not ignored', () => {
+    for (const [raw, value] of [['0', 1], ['999', 30], ['-4', 1]] as const) {
+      const { settings, problems } = parseSettings(`?k=${raw}`);
+      expect(settings.k).toBe(value);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`k="${raw}" clamped to ${value}`);
+      expect(problems[0]).not.toContain('ignored');
+    }
+    const { settings, problems } = parseSettings('?k=2.5');
+    expect(settings.k).toBe(3);
+    expect(problems[0]).toContain('k="2.5" rounded to 3');
+  });
+
+  it('a value that is not a number is ignored, the default is kept, and the message names it', () => {
+    for (const key of ['k', 'opacity', 'split']) {
+      const { settings, problems } = parseSettings(`?${key}=lots`);
+      expect(settings[key as 'k']).toBe(DEFAULT_SETTINGS[key as 'k']);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`${key}="lots" ignored`);
+      expect(problems[0]).toContain(String(DEFAULT_SETTINGS[key as 'k']));
+    }
+  });
+
+  it('a flag that is neither on nor off is ignored with the default kept', () => {
+    const { settings, problems } = parseSettings('?loop=maybe&play=0');
+    expect(settings.loop).toBe(DEFAULT_SETTINGS.loop);
+    expect(settings.play).toBe(false);
+    expect(problems.join(' ')).toContain('loop="maybe" ignored');
+  });
+
+  it('values inside the range say nothing', () => {
+    expect(parseSettings('?k=1&opacity=0&split=1&loop=1&play=off').problems).toEqual([]);
+  });
+});

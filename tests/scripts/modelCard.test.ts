@@ -54,6 +54,14 @@ describe('model card', () => {
     const bytes = statSync(join(modelDir, 'model.json')).size + statSync(join(modelDir, 'group1-shard1of1.bin')).size;
     expect(card).toContain(`**${(bytes / 1e6).toFixed(2)} MB`);
     // optional sections: candidates present, ablation and bench absent
+    // the issue's quality bars, judged from the browser rows above (slow-only 31.00 mIoU < 50: missed)
+    expect(card).toContain('| street-seed2 | slow-only (K=1) mIoU >= 50 | 31.00 | **missed** |');
+    expect(card).toContain('| street-seed2 | MILA K=10 mIoU above reuse K=10 | 27.50 vs 22.00 | met |');
+    expect(card).toContain('| all | float16 within 0.5 mIoU of float32 | 0.50 | met |');
+    // the discriminator's curve from the MILA stage's logged adversarial BCE
+    expect(card).toContain('| MILA steps | adversarial BCE |');
+    expect(card).toMatch(/\| 1-\d+ \| 0\.6900 \|/);
+    expect(card).toContain('npm run train -- training/recipes/cpu-street-v1 (fixture).json');
     expect(card).toContain('## Candidates');
     expect(card).toContain('| cpu-street-v0 | 12.50 |');
     expect(card).not.toContain('## Ablation');

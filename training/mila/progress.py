@@ -30,7 +30,7 @@ class ProgressBar:
         filled = int(frac * self.width)
         eta_text = format_seconds(eta) if frac > 0 else "?"
         return (f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {frac * 100:5.1f}% "
-                f"{self.done:g}/{self.total:g} elapsed {format_seconds(elapsed)} ETA {eta_text}")
+                f"{self.done:.0f}/{self.total:.0f} elapsed {format_seconds(elapsed)} ETA {eta_text}")
 
     def update(self, amount: float = 1.0, absolute: Optional[float] = None) -> None:
         self.done = absolute if absolute is not None else self.done + amount

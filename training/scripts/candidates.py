@@ -62,8 +62,14 @@ def main(argv=None) -> int:
     folder = build_cache(spec, Path(DEFAULT_ROOT), threads)
     base = json.loads(Path(recipe["config"]).read_text())
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    done_file = out / "candidates.jsonl"  # one line per finished candidate: a rerun skips them
+    done = {r["width"]: r for r in map(json.loads, done_file.read_text().splitlines())} if done_file.exists() else {}
     rows = []
     for width in [int(w) for w in args.widths.split(",")]:
+        if width in done:
+            rows.append(done[width])
+            continue
         work = out / f"w{width}"
         work.mkdir(parents=True, exist_ok=True)
         cfg_path = work / "config.json"
@@ -99,19 +105,23 @@ def main(argv=None) -> int:
             row[f"{backend}SlowMs"], row[f"{backend}FastMs"] = ms["slow"], ms["fast"]
         rows.append(row)
         print(json.dumps(row), flush=True)
+        with open(done_file, "a") as f:
+            f.write(json.dumps(row) + "\n")
     (out / "candidates.json").write_text(json.dumps({"seconds": args.seconds, "threads": threads, "rows": rows}, indent=2) + "\n")
     backends = args.backends.split(",")
     head = ("| base width | input | OS | feature map | steps | slow-only mIoU | Acc | Rel | GFLOPs slow / fast | "
             + " | ".join(f"{b} ms slow / fast" for b in backends) + " |")
-    lines = [f"Each candidate trained pretrain-slow for {args.seconds:.0f} s on {threads} CPU threads "
-             "(same cache, augmentation and lr), then evaluated slow-only on the held-out clips.", "",
+    lines = [f"Each candidate trained pretrain-slow for {args.seconds:.0f} s on {threads} CPU threads with the "
+             f"recipe's settings (same cache, augmentation, lr and stride schedule), then was evaluated slow-only "
+             f"on the held-out clips. Browser ms: median over the first {args.browser_frames} frames of street-seed2, "
+             "float16 weights, headless Chromium on this machine; '-' = not measured.", "",
              head, "|" + "---|" * (9 + len(backends))]
-    fmt = lambda v, d=1: "-" if v is None else f"{v:.{d}f}"  # noqa: E731
+    fmt = lambda v, d=1: "-" if v is None else f"{v:.{d}f}"  # noqa: E731 (- : not measured)
     for r in rows:
         lines.append(f"| {r['width']} | {r['input']} | {r['outputStride']} | {r['feature']} | {r['steps']} | "
                      f"{fmt(r['mIoU'])} | {fmt(r['acc'])} | {fmt(r['rel'], 3)} | "
                      f"{r['gflopsSlow']:.2f} / {r['gflopsFast']:.2f} | "
-                     + " | ".join(f"{fmt(r[b + 'SlowMs'], 0)} / {fmt(r[b + 'FastMs'], 0)}" for b in backends) + " |")
+                     + " | ".join(f"{fmt(r.get(b + 'SlowMs'), 0)} / {fmt(r.get(b + 'FastMs'), 0)}" for b in backends) + " |")
     (out / "candidates.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0

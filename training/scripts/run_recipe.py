@@ -56,7 +56,10 @@ def main(argv=None) -> int:
     threads = args.threads or recipe.get("threads") or available_cpus()
     hardware = f"{cpu_name()}, {threads} of {os.cpu_count()} CPUs used, no GPU" if recipe["hardware"] == "cpu" \
         else recipe["hardware"]
-    (out / "recipe.json").write_text(json.dumps({**recipe, "hardware": hardware, "source": str(args.recipe)}, indent=2) + "\n")
+    # paths relative to the repository: the card that embeds this file must not name this machine's folders
+    rel = lambda p: os.path.relpath(Path(p).resolve(), REPO)  # noqa: E731
+    (out / "recipe.json").write_text(json.dumps({**recipe, "config": rel(recipe["config"]), "hardware": hardware,
+                                                 "source": rel(args.recipe)}, indent=2) + "\n")
 
     log = lambda e: print(json.dumps(e), file=sys.stderr, flush=True)  # noqa: E731
     flags = ["--out", str(out), "--threads", str(threads), "--eval-frames", str(spec.eval_frames),

@@ -14,7 +14,8 @@ export function LoadingPanel({ state }: { state: EngineState }) {
   const current = STEPS.findIndex((s) => s.phase === phase);
   const pct = progress && progress.total > 0 ? (100 * progress.loaded) / progress.total : 0;
   return (
-    <div className="loading" data-testid="loading" data-phase={phase}>
+    // Over a chosen source the panel shrinks to a strip, so the source's first frame stays visible.
+    <div className={`loading${state.source ? ' over-source' : ''}`} data-testid="loading" data-phase={phase}>
       <ol className="loading-steps">
         {STEPS.map((s, i) => (
           <li key={s.phase} className={i < current ? 'done' : i === current ? 'active' : ''}>
@@ -31,7 +32,8 @@ export function LoadingPanel({ state }: { state: EngineState }) {
           </p>
         </>
       )}
-      {phase === 'warmup' && <p className="muted">The first run compiles GPU kernels at the exact input size; later frames reuse them.</p>}
+      {state.source && <p className="muted">The video starts as soon as the model is ready.</p>}
+      {phase === 'warmup' && !state.source && <p className="muted">The first run compiles GPU kernels at the exact input size; later frames reuse them.</p>}
     </div>
   );
 }

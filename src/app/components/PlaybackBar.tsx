@@ -3,6 +3,8 @@ import type { EngineState } from '../../engine/engineState';
 
 export function PlaybackBar({ engine, state }: { engine: MilaEngine; state: EngineState }) {
   const ready = state.phase === 'ready' && state.source !== null;
+  // Without a model (it failed to load) the bare video can still be played and paused.
+  const canPlay = ready || (state.phase === 'failed' && state.source !== null);
   const canLoop = state.source?.kind !== 'webcam';
   return (
     <div className="playback">
@@ -11,7 +13,7 @@ export function PlaybackBar({ engine, state }: { engine: MilaEngine; state: Engi
           Pause
         </button>
       ) : (
-        <button type="button" data-testid="play" disabled={!ready} onClick={() => void engine.play()}>
+        <button type="button" data-testid="play" disabled={!canPlay} onClick={() => void engine.play()}>
           Play
         </button>
       )}

@@ -5,7 +5,8 @@ import type { EngineState } from '../../engine/engineState';
 
 export function SourcePicker({ engine, state }: { engine: MilaEngine; state: EngineState }) {
   const fileRef = useRef<HTMLInputElement>(null);
-  const disabled = state.phase !== 'ready' || state.opening !== null;
+  // Any phase: a source chosen while the model loads is shown at once and processed once it is ready.
+  const disabled = state.opening !== null;
   const src = state.source;
   return (
     <fieldset className="card">

@@ -1,8 +1,18 @@
 // The picture: the engine's canvas (and video underneath) live in `host`; this component adds the
-// slow/fast badge, drag-and-drop upload and the draggable split divider.
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+// slow/fast badge, drag-and-drop upload and the draggable split divider. The picture box keeps the
+// source's aspect and fits the window (letterboxed in the black stage), so the controls under it
+// stay on screen whatever the video's shape.
+import { useCallback, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { MilaEngine } from '../../engine/engine';
 import type { EngineState } from '../../engine/engineState';
+
+/** Width / height of what is drawn: the source at its display size; side by side doubles the width. */
+function pictureRatio(state: EngineState): number {
+  const src = state.source;
+  if (!src || src.displayWidth <= 0 || src.displayHeight <= 0) return 16 / 9;
+  const doubled = state.settings.view === 'side' && state.lastFrame !== null; // the canvas, once drawn
+  return ((doubled ? 2 : 1) * src.displayWidth) / src.displayHeight;
+}
 
 function FrameBadge({ state }: { state: EngineState }) {
   const f = state.lastFrame;
@@ -59,16 +69,18 @@ export function Stage({ engine, state, children }: { engine: MilaEngine; state: 
       onPointerMove={(e) => dragging && splitFromPointer(e.clientX)}
       onPointerUp={() => setDragging(false)}
     >
-      <div className="stage-host" ref={hostRef} />
-      {view === 'split' && state.lastFrame && (
-        <div className="split-handle" style={{ left: `${split * 100}%` }} aria-label="Drag to move the divider" title="Drag to move the divider" />
-      )}
-      {view === 'split' && state.lastFrame && (
-        <>
-          <span className="corner-label left">segmentation</span>
-          <span className="corner-label right">depth</span>
-        </>
-      )}
+      <div className="stage-picture" data-testid="stage-picture" style={{ '--picture-ratio': pictureRatio(state) } as CSSProperties}>
+        <div className="stage-host" ref={hostRef} />
+        {view === 'split' && state.lastFrame && (
+          <div className="split-handle" style={{ left: `${split * 100}%` }} aria-label="Drag to move the divider" title="Drag to move the divider" />
+        )}
+        {view === 'split' && state.lastFrame && (
+          <>
+            <span className="corner-label left">segmentation</span>
+            <span className="corner-label right">depth</span>
+          </>
+        )}
+      </div>
       <FrameBadge state={state} />
       {dragOver && <div className="drop-hint">Drop a video to process it</div>}
       {state.opening && <div className="drop-hint">Opening {state.opening}...</div>}
