@@ -46,6 +46,7 @@ export class MilaEngine {
   private lastStatsEmit = 0;
   private tearingDown = false;
   private sourceRequests = 0; // sources asked for so far; the newest request wins
+  private processing: { source: FrameSource; session: ModelSession } | null = null; // see startProcessing()
   deviceLosses = 0;
   lastError: string | null = null;
 
@@ -101,11 +102,17 @@ export class MilaEngine {
     else await this.playUnprocessed();
   }
 
-  /** The model just became ready: process the source that is already shown, from its current frame. */
+  /**
+   * Hands the source on screen to the model session, once per (source, session) pair: called when
+   * the model becomes ready (the source was shown while it loaded) and when a source opens.
+   */
   private async startProcessing(): Promise<void> {
     const src = this.source;
-    if (!src || !this.session || !this.loop) return;
-    this.session.runner.reset('source');
+    const session = this.session;
+    if (!src || !session || !this.loop) return;
+    if (this.processing?.source === src && this.processing.session === session) return; // already under way
+    this.processing = { source: src, session };
+    session.runner.reset('source');
     this.positionProcessed = false;
     this.lastMediaTime = -1;
     if (this.settings.play) await this.play();
@@ -282,8 +289,7 @@ export class MilaEngine {
       await this.playUnprocessed();
       return;
     }
-    if (this.settings.play) await this.play();
-    else await this.step(1); // show the first frame, stepping mode
+    await this.startProcessing(); // play, or show the first frame in stepping mode (play=0)
   }
 
   // ------------------------------------------------------------------ playback
@@ -544,6 +550,7 @@ export class MilaEngine {
     }
     this.post({ id: 'device', level: 'info', text: `Recovered from a lost GPU device (${reason}); now on ${this.session!.info.backend.backend}.` });
     if (this.source) {
+      this.processing = { source: this.source, session: this.session! };
       this.session!.runner.reset('source');
       this.positionProcessed = false;
       if (wasPlaying) await this.play();

@@ -1,0 +1,34 @@
+"""The one command, end to end at tiny size: recipe -> cache -> three stages -> evaluation -> export."""
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import run_recipe  # noqa: E402
+
+RECIPE = Path(__file__).resolve().parent.parent / "recipes" / "tiny-rehearsal.json"
+
+
+def test_tiny_recipe_builds_a_model_from_nothing(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = [str(RECIPE), "--out", str(out), "--cache-root", str(tmp_path / "cache"), "--no-ship", "--threads", "1"]
+    assert run_recipe.main(args) == 0
+    for name in ("recipe.json", "train_log.jsonl", "summary.json", "eval.md", "eval.json", "resume.pt",
+                 "export/config.json", "export/model.safetensors"):
+        assert (out / name).exists(), name
+    recipe = json.loads((out / "recipe.json").read_text())
+    assert recipe["config"] == "training/configs/tiny.json"  # no absolute path of this machine
+    start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
+    assert start["event"] == "start" and start["threads"] == 1 and start["data"] == "street-cache"
+    # the same command again: nothing to render, every stage done, so it only re-evaluates and exports
+    assert run_recipe.main(args) == 0
+    starts = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines() if '"start"' in line]
+    assert starts[-1]["resumed"]["stages_done"] == ["pretrain-slow", "pretrain-fast", "mila"]
+    assert '"to_render": 0' in capsys.readouterr().err
+
+
+def test_a_bad_recipe_is_a_clear_error(tmp_path, capsys):
+    bad = tmp_path / "r.json"
+    bad.write_text("{not json")
+    assert run_recipe.main([str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
