@@ -2,13 +2,14 @@
 // Also checks each mode draws.
 import { expect, test } from './helpers/fixtures';
 import { figures, step, waitForReady } from './helpers/mila';
+import { DEFAULT_MODEL_ID } from '../src/runtime/presets';
 import { canvasPixels, meanAbsDiff } from './helpers/pixels';
 
 test.describe.configure({ timeout: 300_000 });
 
 test('screenshots of each overlay mode', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
-  const model = process.env.SCREENSHOT_MODEL ?? 'tiny';
+  const model = process.env.SCREENSHOT_MODEL ?? DEFAULT_MODEL_ID; // the docs show the shipped model
   await page.goto(`/?model=${model}&backend=wasm&play=0&k=5`);
   await waitForReady(page);
   await expect.poll(async () => (await figures(page)).framesProcessed).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,7 @@
 // Every figure comes from a file: nothing here is typed in by hand.
 //
 // RUN_DIR (training/scripts/train.py --out, plus what ship-model.sh adds):
-//   recipe.json          the training recipe: at least "name", "model", "config", "stages", "hardware"
+//   recipe.json          the training recipe: at least "name", "model", "config", "train", "hardware"
 //   train_log.jsonl      train.py's log: a "start" event, per-step lines, "stage-done" events, "done"
 //   summary.json         train.py's summary (train/eval/total seconds)
 //   eval.md              held-out evaluation in PyTorch (train.py)
@@ -276,7 +276,7 @@ function storageOf(modelJson: Json): string {
 export function renderModelCard(runDir: string, modelDir: string): string {
   const id = basename(resolve(modelDir));
   const recipe = needJson(join(runDir, 'recipe.json'), 'the training recipe');
-  for (const key of ['name', 'model', 'config', 'stages', 'hardware']) {
+  for (const key of ['name', 'model', 'config', 'train', 'hardware']) {
     if (recipe[key] === undefined) throw new ModelCardError(`${join(runDir, 'recipe.json')} has no "${key}"`);
   }
   const log = readLog(join(runDir, 'train_log.jsonl'));
@@ -327,7 +327,7 @@ ${size.files} weight shard(s), ${storageOf(modelJson)}: **${bytesText(size.total
 
 - recipe: **${String(recipe.name)}** (model id \`${String(recipe.model)}\`)
 - hardware: ${String(recipe.hardware)}; device \`${String(start.device ?? '?')}\`${threads}
-- time: ${num(summary.train_seconds, 0)} s of data setup and training, ${num(summary.eval_seconds, 0)} s of evaluation, ${num(summary.total_seconds, 0)} s in all (\`summary.json\`)
+- time: ${num(summary.train_seconds, 0)} s of training (the stages, summed over resumed processes), ${num(summary.eval_seconds, 0)} s of evaluation, ${num(summary.total_seconds, 0)} s in all (\`summary.json\`)
 
 The recipe (\`recipe.json\`):
 

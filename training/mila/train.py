@@ -364,7 +364,10 @@ def run(args) -> Dict:
     barrier(ctx)
     summary = {"stages": [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("losses", "task_losses")}
                           for r in results],
-               "train_seconds": round(time.time() - t_start, 2)}
+               # stage time summed over every process of a resumed run; this process's own wall time beside it
+               "train_seconds": round(sum(r.seconds for r in results), 2),
+               "process_seconds": round(time.time() - t_start, 2)}
+    t_end_train = time.time()
     if ctx.is_main:
         model.eval()
         if not args.no_eval:
@@ -378,7 +381,7 @@ def run(args) -> Dict:
             print(to_markdown(table), flush=True)
         if not args.no_export:
             export_model(model.cpu(), out / "export")
-        summary["total_seconds"] = round(time.time() - t_start, 2)
+        summary["total_seconds"] = round(summary["train_seconds"] + time.time() - t_end_train, 2)
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         log({"event": "done", **summary})
     shutdown(ctx)
