@@ -2,6 +2,7 @@
 // bench page returns, and its rendering as a text table (stdout) and as Markdown (--out), so
 // both are unit-tested (tests/scripts/benchReport.test.ts) without a browser.
 import type { BackendName } from '../src/runtime/backend';
+import { scanFlags } from '../src/node/cliFlags';
 
 /** The backends the bench accepts, in initBackend's fallback-chain order. */
 export const BENCH_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -68,21 +69,8 @@ function positiveInt(flag: string, value: string): number {
 export function parseBenchArgs(argv: string[], env: Record<string, string | undefined> = {}): BenchArgs | null {
   const out: BenchArgs = { reps: 3, backends: ['webgpu', 'webgl'], size: 'full', port: Number(env.E2E_PORT ?? 5205) };
   let sizeGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new BenchUsageError(`${flag} needs a value`);
-      return v;
-    };
+  const proceed = scanFlags(argv, (m) => new BenchUsageError(m), (flag, value, arg) => {
     switch (flag) {
-      case '--help':
-      case '-h':
-        return null;
       case '--reps':
         out.reps = positiveInt(flag, value());
         break;
@@ -114,7 +102,8 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       default:
         throw new BenchUsageError(`unknown argument "${arg}"`);
     }
-  }
+  });
+  if (!proceed) return null;
   if (out.model !== undefined && sizeGiven) throw new BenchUsageError('--model and --size exclude each other (a model directory has its own size)');
   if (!Number.isInteger(out.port) || out.port < 1) throw new BenchUsageError(`--port / E2E_PORT needs a positive integer (got "${env.E2E_PORT}")`);
   return out;

@@ -1,6 +1,7 @@
 // Command-line arguments of `npm run eval` (scripts/eval.ts); pure, so it is unit-tested.
 import { BACKEND_CHAIN, type BackendName } from '../runtime/backend';
 import { checkKs, DEFAULT_SWEEP_KS } from './sweep';
+import { scanFlags } from '../node/cliFlags';
 
 export const USAGE = `usage: npm run eval -- --model <dir> --clip <dir> [options]
 
@@ -53,21 +54,8 @@ function kList(value: string): number[] {
 /** Parses argv (without node and script); returns null for --help. */
 export function parseEvalArgs(argv: string[]): EvalCliArgs | null {
   const out: Partial<EvalCliArgs> = { ks: [...DEFAULT_SWEEP_KS], json: false, backend: 'webgpu', baselines: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new CliUsageError(`${flag} needs a value`);
-      return v;
-    };
+  const proceed = scanFlags(argv, (m) => new CliUsageError(m), (flag, value, arg) => {
     switch (flag) {
-      case '--help':
-      case '-h':
-        return null;
       case '--model':
         out.model = value();
         break;
@@ -100,7 +88,8 @@ export function parseEvalArgs(argv: string[]): EvalCliArgs | null {
       default:
         throw new CliUsageError(`unknown argument "${arg}"`);
     }
-  }
+  });
+  if (!proceed) return null;
   if (!out.model) throw new CliUsageError('--model <dir> is required');
   if (!out.clip) throw new CliUsageError('--clip <dir> is required');
   return out as EvalCliArgs;

@@ -9,7 +9,6 @@ command after a kill reloads it and goes on where it stopped; the stage keeps it
 from __future__ import annotations
 
 import json
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -73,7 +72,3 @@ def load_state(path: Path) -> TrainState:
     python_rng = (rng[0], tuple(rng[1]), rng[2])  # JSON turned the state tuple into lists
     return TrainState(blob["model"], json.loads(blob["config"]), list(blob["stages_done"]),
                       json.loads(blob["results"]), blob["d18"], current, python_rng, blob["torch_rng"])
-
-
-def rng_state(rng: random.Random) -> Any:
-    return rng.getstate()
