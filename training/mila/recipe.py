@@ -3,7 +3,7 @@
 A recipe names its model and architecture config, its data (the rendered-data cache), its
 augmentation and the flags of `mila.train`; `"_base_": "<file>"` inherits another recipe (nested
 objects merge, the child wins), as mmsegmentation's configs inherit `_base_` files. Paths are
-relative to the recipe's own folder. The CPU command (`npm run train -- <recipe>`) and
+relative to the recipe's own folder (`config`, and `init` for a recipe that continues another model). The CPU command (`npm run train -- <recipe>`) and
 `training/scripts/device_run.sh` both read recipes: no hyper-parameter lives only in a shell script.
 """
 from __future__ import annotations
@@ -16,7 +16,9 @@ REQUIRED = ("name", "model", "config", "data", "train")
 # street-cache: rendered once on the CPU, read from disk; street: rendered on the fly on the training
 # device (a GPU renders faster than it could read a cache of that size)
 DATA_SOURCES = ("street-cache", "street")
-KNOWN = set(REQUIRED) | {"_base_", "_comment", "hardware", "threads", "augment", "description"}
+# "init": the model a recipe continues (a run's export/ or a checkpoint), so a later recipe improves the
+# default rather than starting over
+KNOWN = set(REQUIRED) | {"_base_", "_comment", "hardware", "threads", "augment", "description", "init"}
 
 
 def _merge(base: Dict[str, Any], child: Dict[str, Any]) -> Dict[str, Any]:
@@ -38,8 +40,9 @@ def _read(path: Path, seen: List[Path]) -> Dict[str, Any]:
         raise ValueError(f"recipe {path}: not valid JSON ({e})") from None
     if not isinstance(data, dict):
         raise ValueError(f"recipe {path}: must be a JSON object")
-    if "config" in data:
-        data["config"] = str((path.parent / data["config"]).resolve())
+    for key in ("config", "init"):
+        if key in data:
+            data[key] = str((path.parent / data[key]).resolve())
     base = data.pop("_base_", None)
     if base is None:
         return data

@@ -360,6 +360,8 @@ def run(args) -> Dict:
             log({"event": "stage-done", "stage": stage, "steps": result.steps, "seconds": result.seconds,
                  "first_loss": result.first_loss, "last_loss": result.last_loss})
             save_checkpoint(model, out / "checkpoint.pt", done)
+            # kept per stage: an ablation (e.g. the MILA stage without the adversary) starts from the same state
+            save_checkpoint(model, out / f"checkpoint-after-{stage}.pt", done)
             save(None)
     barrier(ctx)
     summary = {"stages": [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("losses", "task_losses")}

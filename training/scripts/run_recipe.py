@@ -51,6 +51,11 @@ def main(argv=None) -> int:
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    init = args.init or recipe.get("init")  # a recipe that continues another model names it
+    if init and not Path(init).exists():
+        print(f"error: {init} does not exist: this recipe continues that model; build it first "
+              f"(npm run train -- <its recipe>) or pass --init", file=sys.stderr)
+        return 2
     out = Path(args.out or Path(_path.TRAINING_DIR) / "runs" / recipe["name"])
     out.mkdir(parents=True, exist_ok=True)
     threads = args.threads or recipe.get("threads") or available_cpus()
@@ -58,7 +63,8 @@ def main(argv=None) -> int:
         else recipe["hardware"]
     # paths relative to the repository: the card that embeds this file must not name this machine's folders
     rel = lambda p: os.path.relpath(Path(p).resolve(), REPO)  # noqa: E731
-    (out / "recipe.json").write_text(json.dumps({**recipe, "config": rel(recipe["config"]), "hardware": hardware,
+    paths = {k: rel(recipe[k]) for k in ("config", "init") if recipe.get(k)}
+    (out / "recipe.json").write_text(json.dumps({**recipe, **paths, "hardware": hardware,
                                                  "source": rel(args.recipe)}, indent=2) + "\n")
 
     log = lambda e: print(json.dumps(e), file=sys.stderr, flush=True)  # noqa: E731
@@ -69,7 +75,7 @@ def main(argv=None) -> int:
         flags += ["--data", "street-cache", "--cache-dir", str(folder)]
     else:
         flags += ["--data", "street", "--eval-seeds", ",".join(str(s) for s in spec.eval_seeds)]
-    flags += ["--init", args.init] if args.init else ["--config", recipe["config"]]
+    flags += ["--init", init] if init else ["--config", recipe["config"]]
     if args.restart:
         flags.append("--restart")
     code = train.main(flags + train_flags(recipe))

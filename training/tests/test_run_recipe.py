@@ -14,7 +14,8 @@ def test_tiny_recipe_builds_a_model_from_nothing(tmp_path, capsys):
     args = [str(RECIPE), "--out", str(out), "--cache-root", str(tmp_path / "cache"), "--no-ship", "--threads", "1"]
     assert run_recipe.main(args) == 0
     for name in ("recipe.json", "train_log.jsonl", "summary.json", "eval.md", "eval.json", "resume.pt",
-                 "export/config.json", "export/model.safetensors"):
+                 "export/config.json", "export/model.safetensors", "checkpoint-after-pretrain-slow.pt",
+                 "checkpoint-after-mila.pt"):
         assert (out / name).exists(), name
     recipe = json.loads((out / "recipe.json").read_text())
     assert recipe["config"] == "training/configs/tiny.json"  # no absolute path of this machine
@@ -32,3 +33,13 @@ def test_a_bad_recipe_is_a_clear_error(tmp_path, capsys):
     bad.write_text("{not json")
     assert run_recipe.main([str(bad), "--out", str(tmp_path / "o")]) == 2
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_a_recipe_continues_the_model_it_names(tmp_path, capsys):
+    """`init` is relative to the recipe's folder; a model that was not built yet is a clear error."""
+    recipe = {"_base_": str(RECIPE), "init": "runs/not-built-yet/export", "name": "continued"}
+    path = tmp_path / "continued.json"
+    path.write_text(json.dumps(recipe))
+    assert run_recipe.main([str(path), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "runs" / "not-built-yet" / "export") in err and "build it first" in err
