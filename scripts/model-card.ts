@@ -15,11 +15,12 @@
 // MODEL_DIR: the converted model (model.json + shards); the card's download size is measured there.
 // --real-footage FILE: npm run eval --json on the real-footage clip (public/samples/real-photos), for
 //   this model and, for comparison, others (docs/real-footage/<model>.json); optional, repeatable.
-// --real-footage-notes FILE: Markdown (what the overlays do on real footage, screenshots) for that section.
+// --real-footage-notes FILE: Markdown (what the overlays do on real footage, screenshots) for that section;
+//   its relative links are rebased from its folder to MODEL_DIR.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { modelAbout, readRealFootage, realFootageSection, RealFootageError, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
+import { modelAbout, readRealFootage, realFootageSection, RealFootageError, rebaseLinks, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
 
 export class ModelCardError extends Error {
   override name = 'ModelCardError';
@@ -434,7 +435,7 @@ function main(argv: string[]): number {
   const { runDir, modelDir } = args;
   try {
     const results = args.real.map(readRealFootage);
-    const notes = args.notes === null ? undefined : need(args.notes, 'notes for the real-footage section');
+    const notes = args.notes === null ? undefined : rebaseLinks(need(args.notes, 'notes for the real-footage section'), args.notes, modelDir);
     const card = renderModelCard(runDir, modelDir, { results, notes });
     const about = renderModelAbout(runDir, modelDir, results);
     writeFileSync(join(modelDir, 'README.md'), card);

@@ -2,6 +2,7 @@
 // next to the model name), both from `npm run eval --json` results on the real-footage clips
 // (public/samples/real-photos: real photos, hand-labelled, no depth gt). Used by scripts/model-card.ts.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 export class RealFootageError extends Error {
   override name = 'RealFootageError';
@@ -97,4 +98,16 @@ export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; h
       ? `On real street photos (hand-labelled, MILA K=${row.k}): ${fixed(row.pixelAccuracy, 0)}% pixel accuracy, mIoU ${fixed(row.miou, 0)}%.`
       : 'Not measured on real footage.';
   return { summary: `Trained on ${trainingDataText(opts.dataSource)}${minutes}. ${real}`, card: 'README.md' };
+}
+
+/**
+ * Markdown written in `fromFile`'s folder, its relative links and images made relative to `toDir`
+ * (the notes live in docs/real-footage/, the card in public/models/<id>/). Absolute URLs, #anchors
+ * and root paths are left alone.
+ */
+export function rebaseLinks(markdown: string, fromFile: string, toDir: string): string {
+  return markdown.replace(/(\]\()([^)\s]+)(\))/g, (whole, open: string, target: string, close: string) => {
+    if (/^([a-z][a-z0-9+.-]*:|#|\/)/i.test(target)) return whole;
+    return `${open}${relative(toDir, join(dirname(fromFile), target)).split('\\').join('/')}${close}`;
+  });
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderModelAbout, renderModelCard } from '../../scripts/model-card';
-import { headlineRow, modelAbout, readRealFootage, RealFootageError, trainingDataText } from '../../scripts/modelCardRealFootage';
+import { headlineRow, modelAbout, readRealFootage, RealFootageError, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
 
 let tmp: string;
 let runDir: string;
@@ -95,5 +95,13 @@ describe('about.json', () => {
       status = (e as { status: number }).status;
     }
     expect(status).toBe(2);
+  });
+});
+
+describe('notes links', () => {
+  it('are rebased from the notes folder to the model directory; URLs and anchors stay', () => {
+    expect(rebaseLinks('![d](../screenshots/x.png) [u](https://x.org/a) [a](#top) [r](/abs) [s](m.json)', 'docs/real-footage/m.md', 'public/models/m')).toBe(
+      '![d](../../../docs/screenshots/x.png) [u](https://x.org/a) [a](#top) [r](/abs) [s](../../../docs/real-footage/m.json)',
+    );
   });
 });
