@@ -1,6 +1,7 @@
 // Writes the model card (MODEL_DIR/README.md) of a shipped model from its training run folder.
-// Usage: tsx scripts/model-card.ts RUN_DIR MODEL_DIR      (scripts/ship-model.sh calls it)
-// Every figure comes from a file: nothing here is typed in by hand.
+// Usage: tsx scripts/model-card.ts RUN_DIR MODEL_DIR [--real-footage FILE]... [--real-footage-notes FILE]
+// (scripts/ship-model.sh calls it). Every figure comes from a file: nothing here is typed in by hand.
+// Also writes MODEL_DIR/about.json, the line the page shows next to the model name.
 //
 // RUN_DIR (training/scripts/train.py --out, plus what ship-model.sh adds):
 //   recipe.json          the training recipe: at least "name", "model", "config", "train", "hardware"
@@ -12,9 +13,14 @@
 //   browser-eval/<clip>.float16-check.json  is float16 on those same frames, for the comparison)
 //   candidates.md, ablation.md, bench.md   optional sections, copied in
 // MODEL_DIR: the converted model (model.json + shards); the card's download size is measured there.
+// --real-footage FILE: npm run eval --json on the real-footage clip (public/samples/real-photos), for
+//   this model and, for comparison, others (docs/real-footage/<model>.json); optional, repeatable.
+// --real-footage-notes FILE: Markdown (what the overlays do on real footage, screenshots) for that section;
+//   its relative links are rebased from its folder to MODEL_DIR.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { modelAbout, readRealFootage, realFootageSection, RealFootageError, rebaseLinks, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
 
 export class ModelCardError extends Error {
   override name = 'ModelCardError';
@@ -272,8 +278,13 @@ function storageOf(modelJson: Json): string {
   return [...kinds].sort().join(' + ');
 }
 
+export interface RealFootageInputs {
+  results: RealFootageResult[];
+  notes?: string; // Markdown embedded in the section
+}
+
 /** The card's Markdown. Throws ModelCardError naming the first missing or malformed file. */
-export function renderModelCard(runDir: string, modelDir: string): string {
+export function renderModelCard(runDir: string, modelDir: string, real: RealFootageInputs = { results: [] }): string {
   const id = basename(resolve(modelDir));
   const recipe = needJson(join(runDir, 'recipe.json'), 'the training recipe');
   for (const key of ['name', 'model', 'config', 'train', 'hardware']) {
@@ -370,7 +381,7 @@ ${q.table}
 
 ${qualityBars(evals, q.maxDelta)}
 
-## Discriminator (adversarial alignment)
+${realFootageSection(real.results, c.name)}${real.notes && real.results.length ? `${embed(real.notes, 1)}\n\n` : ''}## Discriminator (adversarial alignment)
 
 ${discriminatorCurve(log)}
 
@@ -383,19 +394,56 @@ npm run train -- training/recipes/${String(recipe.name)}.json   # cache, trainin
 `;
 }
 
+/** about.json: what the model was trained on (recipe, summary) and its real-footage headline. */
+export function renderModelAbout(runDir: string, modelDir: string, real: RealFootageResult[]): ModelAboutJson {
+  const recipe = needJson(join(runDir, 'recipe.json'), 'the training recipe');
+  const summary = needJson(join(runDir, 'summary.json'), "train.py's summary");
+  const name = String(needJson(join(modelDir, 'model.json'), 'the converted model').name);
+  return modelAbout({
+    dataSource: (recipe.data as Json | undefined)?.source,
+    trainSeconds: summary.train_seconds,
+    hardware: String(recipe.hardware),
+    realFootage: real.find((r) => r.model === name) ?? null,
+  });
+}
+
+const USAGE = 'usage: tsx scripts/model-card.ts RUN_DIR MODEL_DIR [--real-footage FILE]... [--real-footage-notes FILE]\n';
+
+function parseArgs(argv: string[]): { runDir: string; modelDir: string; real: string[]; notes: string | null } | null {
+  const positional: string[] = [];
+  const real: string[] = [];
+  let notes: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--real-footage' || a === '--real-footage-notes') {
+      const v = argv[++i];
+      if (!v) return null;
+      if (a === '--real-footage') real.push(v);
+      else notes = v;
+    } else if (a.startsWith('--')) return null;
+    else positional.push(a);
+  }
+  return positional.length === 2 ? { runDir: positional[0], modelDir: positional[1], real, notes } : null;
+}
+
 function main(argv: string[]): number {
-  const [runDir, modelDir] = argv;
-  if (!runDir || !modelDir || argv.length > 2) {
-    process.stderr.write('usage: tsx scripts/model-card.ts RUN_DIR MODEL_DIR\n');
+  const args = parseArgs(argv);
+  if (!args) {
+    process.stderr.write(USAGE);
     return 2;
   }
+  const { runDir, modelDir } = args;
   try {
-    const card = renderModelCard(runDir, modelDir);
+    const results = args.real.map(readRealFootage);
+    const notes = args.notes === null ? undefined : rebaseLinks(need(args.notes, 'notes for the real-footage section'), args.notes, modelDir);
+    const card = renderModelCard(runDir, modelDir, { results, notes });
+    const about = renderModelAbout(runDir, modelDir, results);
     writeFileSync(join(modelDir, 'README.md'), card);
-    process.stderr.write(`model-card: wrote ${join(modelDir, 'README.md')}\n`);
+    writeFileSync(join(modelDir, 'about.json'), `${JSON.stringify(about, null, 2)}\n`);
+    process.stderr.write(`model-card: wrote ${join(modelDir, 'README.md')} and about.json\n`);
     return 0;
   } catch (e) {
-    if (!(e instanceof ModelCardError)) throw e;
+    if (!(e instanceof ModelCardError || e instanceof RealFootageError)) throw e;
     process.stderr.write(`model-card: error: ${e.message}\n`);
     return 1;
   }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Ships a training run as a browser model: converts RUN_DIR/export to float32 (a temporary directory)
 # and float16 (MODEL_DIR), refuses float16 shards over 15 MB, evaluates both in the browser evaluator
-# on every bundled clip, and writes the model card MODEL_DIR/README.md (scripts/model-card.ts).
+# on every bundled rendered clip and on the real-footage clip (public/samples/real-photos: its result is
+# kept as docs/real-footage/<MODEL_DIR name>.json), and writes the model card MODEL_DIR/README.md and
+# MODEL_DIR/about.json (scripts/model-card.ts; the card compares with every docs/real-footage/*.json and
+# embeds docs/real-footage/<name>.md, the notes on the overlays, if there is one).
 #
 #   bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]        (MODEL_DIR: public/models/mila-street-v1)
 #
@@ -14,7 +17,7 @@
 #                 also evaluated on those N frames for the comparison, and the card says so
 #   EVAL_FRAMES   evaluate on the first N frames only (default: all 300; for trial runs)
 # MODEL_DIR is replaced only at the end, after every step succeeded, and only if it holds nothing but
-# a converted model (model.json, shards, README.md). Progress goes to stderr.
+# a converted model (model.json, shards, README.md, about.json). Progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]"
@@ -33,7 +36,7 @@ for f in recipe.json train_log.jsonl summary.json eval.md eval.json export/confi
   [ -s "$run/$f" ] || die "$run/$f is missing"
 done
 if [ -e "$model_dir" ]; then
-  extra=$(find "$model_dir" -mindepth 1 ! -name model.json ! -name '*.bin' ! -name README.md | head -n 3)
+  extra=$(find "$model_dir" -mindepth 1 ! -name model.json ! -name '*.bin' ! -name README.md ! -name about.json | head -n 3)
   [ -z "$extra" ] || die "$model_dir holds other files than a converted model (e.g. $extra): not replacing it"
 fi
 
@@ -63,6 +66,7 @@ sweep() { # model_dir clip_dir out_json [extra eval args...]
 clips=0
 for clip_dir in public/samples/*/; do
   [ -f "$clip_dir/manifest.json" ] || continue
+  grep -q '"depth"' "$clip_dir/manifest.json" || continue # real footage (no depth gt): evaluated below
   clip=$(basename "$clip_dir")
   clips=$((clips + 1))
   sweep "$f16" "$clip_dir" "$evals/$clip.float16.json" ${EVAL_FRAMES:+--frames "$EVAL_FRAMES"}
@@ -73,7 +77,19 @@ for clip_dir in public/samples/*/; do
 done
 [ "$clips" -gt 0 ] || die "no bundled clip (public/samples/*/manifest.json)"
 
-npx tsx scripts/model-card.ts "$run" "$f16"
+real_clip=public/samples/real-photos
+card_args=()
+if [ -f "$real_clip/manifest.json" ]; then
+  say "npm run eval -- --model $f16 --clip $real_clip --k 1,5 --backend $backend -> docs/real-footage/$id.json"
+  npm run -s eval -- --model "$f16" --clip "$real_clip" --k 1,5 --backend "$backend" --json > "$evals/real-footage.json"
+  mkdir -p docs/real-footage
+  cp "$evals/real-footage.json" "docs/real-footage/$id.json"
+fi
+for f in docs/real-footage/*.json; do
+  [ -f "$f" ] && card_args+=(--real-footage "$f")
+done
+[ -f "docs/real-footage/$id.md" ] && card_args+=(--real-footage-notes "docs/real-footage/$id.md")
+npx tsx scripts/model-card.ts "$run" "$f16" "${card_args[@]}"
 rm -rf "$model_dir"
 mkdir -p "$(dirname "$model_dir")"
 cp -r "$f16" "$model_dir"

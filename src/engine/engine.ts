@@ -14,6 +14,7 @@ import { resetWebGpuBackend, settleWithin } from './deviceRecovery';
 import type { EngineState, SourceSummary } from './engineState';
 import { FrameLoop, type VideoFrameInfo } from './frameLoop';
 import { CHOOSE_SOURCE_HINT, errorText, modelProblemMessage, sampleMissingMessage, sourceProblemMessage, type EngineMessage } from './messages';
+import { fetchModelAbout } from './modelAbout';
 import { forgetCachedModel } from './modelCache';
 import { ModelMissingError, ModelSession, modelBaseUrl, type LoadPhase } from './modelSession';
 import { ReadbackMeter } from './readbackMeter';
@@ -156,9 +157,11 @@ export class MilaEngine {
           bytes: info.loadedBytes,
           cachedShards: info.cachedShards,
           isTiny: info.modelId === TINY_MODEL_ID,
+          about: null,
         },
       });
       this.clear('model');
+      void this.showAbout(info.modelId);
       if (info.backend.fallbackReason) {
         this.post({ id: 'backend', level: 'warning', text: `Running on ${info.backend.backend}, not ${s.backend ?? 'webgpu'}: ${info.backend.fallbackReason}.` });
       }
@@ -178,6 +181,17 @@ export class MilaEngine {
       this.store.set({ phase: 'failed', phaseDetail: '', progress: null });
       this.post(modelProblemMessage(e, s.model, DEFAULT_MODEL_ID, TINY_MODEL_ID, missing));
       return false;
+    }
+  }
+
+  /** The model's about.json line (an optional file): a malformed one is a warning, not a failure. */
+  private async showAbout(modelId: string): Promise<void> {
+    try {
+      const about = await fetchModelAbout(modelBaseUrl(modelId));
+      const model = this.store.get().model;
+      if (about && model?.id === modelId) this.store.set({ model: { ...model, about } });
+    } catch (e) {
+      this.post({ id: 'about', level: 'warning', text: `The description of model "${modelId}" could not be read: ${errorText(e)}` });
     }
   }
 

@@ -5,6 +5,7 @@ import type { DepthRange } from '../render/colormaps';
 import type { SampleInfo } from '../source/samples';
 import type { SourceKind } from '../source/types';
 import type { EngineMessage } from './messages';
+import type { ModelAbout } from './modelAbout';
 import type { StatsSnapshot } from './stats';
 
 export type EnginePhase = 'starting' | 'backend' | 'weights' | 'warmup' | 'ready' | 'recovering' | 'failed';
@@ -20,6 +21,7 @@ export interface ModelSummary {
   bytes: number;
   cachedShards: number; // shards served from the Cache Storage (0 on a first visit)
   isTiny: boolean;
+  about: ModelAbout | null; // the model's about.json line (null until read, or when it has none)
 }
 
 export interface SourceSummary {

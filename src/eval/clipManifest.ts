@@ -1,7 +1,7 @@
 // Ground-truth clip manifest (docs/ARCHITECTURE.md "Ground-truth clips"): parsing with
 // messages that name the file and the field, and frame file names from `%0Nd` patterns.
 
-export interface GtClipManifest {
+interface ClipBase {
   name: string;
   video: string; // relative to the manifest
   fps: number;
@@ -9,11 +9,32 @@ export interface GtClipManifest {
   width: number;
   height: number;
   labels: string; // e.g. "labels/%06d.png"
+  classes: string[];
+  seed?: number;
+}
+
+/** Depth ground truth: all three keys, or none (real footage has no depth gt: depth metrics are absent). */
+interface WithDepth {
   depth: string; // e.g. "depth/%06d.png"
   depthScale: number; // depth metres = (R * 256 + G) / depthScale
   maxDepth: number;
-  classes: string[];
-  seed?: number;
+}
+interface WithoutDepth {
+  depth?: undefined;
+  depthScale?: undefined;
+  maxDepth?: undefined;
+}
+
+export type GtClipManifest = ClipBase & (WithDepth | WithoutDepth);
+
+const DEPTH_KEYS = ['depth', 'depthScale', 'maxDepth'] as const;
+
+/**
+ * The evaluator's `maxDepth` for this clip: the manifest's, or Infinity (no range limit) for a clip
+ * without depth gt, whose readers give depth 0 (invalid) everywhere, so no depth pixel is counted.
+ */
+export function gtDepthRange(manifest: GtClipManifest): number {
+  return manifest.maxDepth ?? Infinity;
 }
 
 export class ClipFormatError extends Error {
@@ -49,7 +70,7 @@ export function parseClipManifest(json: unknown, source: string): GtClipManifest
   if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => typeof c === 'string')) {
     fail('"classes" must be a non-empty array of class names');
   }
-  const manifest: GtClipManifest = {
+  const base: ClipBase = {
     name: str('name'),
     video: str('video'),
     fps: num('fps', false),
@@ -57,11 +78,14 @@ export function parseClipManifest(json: unknown, source: string): GtClipManifest
     width: num('width', true),
     height: num('height', true),
     labels: pattern('labels'),
-    depth: pattern('depth'),
-    depthScale: num('depthScale', false),
-    maxDepth: num('maxDepth', false),
     classes: classes as string[],
   };
+  const depthKeys = DEPTH_KEYS.filter((k) => o[k] !== undefined);
+  if (depthKeys.length > 0 && depthKeys.length < DEPTH_KEYS.length) {
+    fail(`depth ground truth needs all of "depth", "depthScale", "maxDepth" or none of them (got only ${depthKeys.map((k) => `"${k}"`).join(', ')})`);
+  }
+  const manifest: GtClipManifest =
+    depthKeys.length === 0 ? base : { ...base, depth: pattern('depth'), depthScale: num('depthScale', false), maxDepth: num('maxDepth', false) };
   if (o.seed !== undefined) manifest.seed = o.seed as number;
   return manifest;
 }

@@ -31,6 +31,11 @@ export function depthFromRGBA(rgba: ArrayLike<number>, width: number, height: nu
   return out;
 }
 
+/** Depth of a clip without depth ground truth: 0 (invalid) everywhere, so no depth pixel is counted. */
+export function noDepth(width: number, height: number): Float32Array {
+  return new Float32Array(width * height);
+}
+
 /** Inverse of depthFromRGBA (fixtures and tests): metres -> RGBA bytes, 0 or invalid -> v = 0. */
 export function depthToRGBA(depth: ArrayLike<number>, depthScale: number): Uint8Array {
   const out = new Uint8Array(depth.length * 4);

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate, type EvalEntry, type EvalResult } from '../../src/eval/evaluator';
+import { gtDepthRange } from '../../src/eval/clipManifest';
 import { frameGflopsFromCost } from '../../src/eval/frameCost';
 import { NodeGroundTruthReader, readClipManifest } from '../../src/eval/node/nodeGroundTruth';
 import { fileFetch } from '../../src/node/fileFetch';
@@ -28,7 +29,7 @@ export async function evaluateClipInNode(model: MilaModel, clipDir: string, entr
     frameGflops: frameGflopsFromCost(costModel(model.config)),
     numClasses: model.config.segmentation.classes.length,
     ignoreIndex: model.config.segmentation.ignoreIndex,
-    maxDepth: manifest.maxDepth, // the gt's range (sky is stored at it), not the model's depth.maxDepth
+    maxDepth: gtDepthRange(manifest), // the gt's range (sky is stored at it), not the model's depth.maxDepth
     frames,
   });
 }

@@ -1,8 +1,9 @@
 """Regenerate the bundled evaluation clips under public/samples/ (held-out seeds only).
 
 Usage (from training/): /usr/bin/python3 scripts/make_samples.py [--seeds 2 3] [--frames 300]
-Writes public/samples/street-seed<N>/{clip.webm, labels/, depth/, manifest.json} and index.json,
-then checks the frame count of every video and the 25 MB budget."""
+Writes public/samples/street-seed<N>/{clip.webm, labels/, depth/, manifest.json} and index.json (other
+clips listed there, such as the real-footage one of make_real_clip.py, are kept), then checks the
+frame count of every video and the 25 MB budget."""
 import argparse
 import json
 import os
@@ -17,6 +18,7 @@ from mila.threads import use_cpus  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUDGET_BYTES = 25 * 1000 * 1000
+RENDERED_PREFIX = "street-seed"
 
 
 def main(argv=None):
@@ -42,7 +44,7 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     clips = []
     for seed in args.seeds:
-        clip_id = f"street-seed{seed}"
+        clip_id = f"{RENDERED_PREFIX}{seed}"
         folder = os.path.join(args.out, clip_id)
         if args.index_only:
             if not os.path.isfile(os.path.join(folder, "manifest.json")):
@@ -59,8 +61,13 @@ def main(argv=None):
                                             flush=True))
         clips.append({"id": clip_id, "name": f"Rendered street (seed {seed})", "frames": args.frames})
         print(f"{clip_id}: {directory_bytes(folder) / 1e6:.2f} MB", flush=True)
-    with open(os.path.join(args.out, "index.json"), "w") as fh:
-        json.dump({"clips": clips}, fh, indent=2)
+    index = os.path.join(args.out, "index.json")
+    others = []
+    if os.path.isfile(index):
+        with open(index) as fh:
+            others = [c for c in json.load(fh)["clips"] if not c["id"].startswith(RENDERED_PREFIX)]
+    with open(index, "w") as fh:
+        json.dump({"clips": clips + others}, fh, indent=2)
     total = sum(directory_bytes(os.path.join(args.out, c["id"])) for c in clips)
     print(f"total {total / 1e6:.2f} MB (budget {BUDGET_BYTES / 1e6:.0f} MB)")
     if total > BUDGET_BYTES:

@@ -19,6 +19,14 @@ export function Header({ state }: { state: EngineState }) {
             backend <b>{backend.backend}</b> <span className="muted">{backend.adapter}</span>
           </span>
         )}
+        {model?.about && (
+          <span className="model-about" data-testid="model-about">
+            {model.about.summary}{' '}
+            <a href={model.about.cardUrl} target="_blank" rel="noreferrer">
+              model card
+            </a>
+          </span>
+        )}
       </div>
     </header>
   );

@@ -1,7 +1,7 @@
 // Browser side of the ground-truth clip reader: manifest over fetch, PNGs through
 // createImageBitmap without colour-space conversion or premultiplication (exact bytes).
 import { framePath, parseClipManifest, type GtClipManifest } from '../clipManifest';
-import { depthFromRGBA, labelsFromRGBA, type GroundTruthFrame, type GroundTruthReader } from '../gtDecode';
+import { depthFromRGBA, labelsFromRGBA, noDepth, type GroundTruthFrame, type GroundTruthReader } from '../gtDecode';
 
 /** `clipUrl` is the clip directory (with or without a trailing slash). */
 export function clipBase(clipUrl: string): string {
@@ -42,16 +42,16 @@ export class BrowserGroundTruthReader implements GroundTruthReader {
   constructor(private readonly clipUrl: string, readonly manifest: GtClipManifest) {}
 
   async read(index: number): Promise<GroundTruthFrame> {
-    const { width, height, depthScale } = this.manifest;
+    const m = this.manifest;
+    const { width, height } = m;
     const base = clipBase(this.clipUrl);
-    const labelsUrl = base + framePath(this.manifest.labels, index);
-    const depthUrl = base + framePath(this.manifest.depth, index);
-    const [labelsRGBA, depthRGBA] = await Promise.all([fetchRGBA(labelsUrl, width, height), fetchRGBA(depthUrl, width, height)]);
-    return {
-      width,
-      height,
-      labels: labelsFromRGBA(labelsRGBA, width, height, labelsUrl),
-      depth: depthFromRGBA(depthRGBA, width, height, depthScale, depthUrl),
+    const labelsUrl = base + framePath(m.labels, index);
+    const readDepth = async (): Promise<Float32Array> => {
+      if (m.depth === undefined) return noDepth(width, height);
+      const depthUrl = base + framePath(m.depth, index);
+      return depthFromRGBA(await fetchRGBA(depthUrl, width, height), width, height, m.depthScale, depthUrl);
     };
+    const [labelsRGBA, depth] = await Promise.all([fetchRGBA(labelsUrl, width, height), readDepth()]);
+    return { width, height, labels: labelsFromRGBA(labelsRGBA, width, height, labelsUrl), depth };
   }
 }

@@ -1,7 +1,7 @@
 // Browser glue: evaluates a loaded model on a ground-truth clip served over HTTP, stepping the
 // video frame-exactly. Used by the eval page (CLI) and by the app's EvalPanel.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkClassesMatch, type GtClipManifest } from '../clipManifest';
+import { checkClassesMatch, gtDepthRange, type GtClipManifest } from '../clipManifest';
 import { evaluate, type EvalEntry, type EvalResult, type EvalRunner } from '../evaluator';
 import { frameGflopsFromCost } from '../frameCost';
 import { costModel } from '../../runtime/costModel';
@@ -50,7 +50,7 @@ export async function evaluateClipInBrowser(opts: ClipEvaluationOptions): Promis
       frameGflops: frameGflopsFromCost(costModel(opts.model.config)),
       numClasses: opts.model.config.segmentation.classes.length,
       ignoreIndex: opts.model.config.segmentation.ignoreIndex,
-      maxDepth: manifest.maxDepth, // the gt's range (sky is stored at it), not the model's depth.maxDepth
+      maxDepth: gtDepthRange(manifest), // the gt's range (sky is stored at it), not the model's depth.maxDepth
       frames: opts.frames,
       signal: opts.signal,
       onFrame: opts.onFrame,

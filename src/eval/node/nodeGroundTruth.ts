@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { framePath, parseClipManifest, type GtClipManifest } from '../clipManifest';
-import { depthFromRGBA, labelsFromRGBA, type GroundTruthFrame, type GroundTruthReader } from '../gtDecode';
+import { depthFromRGBA, labelsFromRGBA, noDepth, type GroundTruthFrame, type GroundTruthReader } from '../gtDecode';
 
 /** Reads and validates `<dir>/manifest.json`; throws with a clear message when missing or malformed. */
 export function readClipManifest(dir: string): GtClipManifest {
@@ -31,14 +31,11 @@ export class NodeGroundTruthReader implements GroundTruthReader {
   constructor(private readonly dir: string, readonly manifest: GtClipManifest) {}
 
   async read(index: number): Promise<GroundTruthFrame> {
-    const { width, height, depthScale } = this.manifest;
-    const labelsPath = join(this.dir, framePath(this.manifest.labels, index));
-    const depthPath = join(this.dir, framePath(this.manifest.depth, index));
-    return {
-      width,
-      height,
-      labels: labelsFromRGBA(readPng(labelsPath, this.manifest), width, height, labelsPath),
-      depth: depthFromRGBA(readPng(depthPath, this.manifest), width, height, depthScale, depthPath),
-    };
+    const m = this.manifest;
+    const labelsPath = join(this.dir, framePath(m.labels, index));
+    const labels = labelsFromRGBA(readPng(labelsPath, m), m.width, m.height, labelsPath);
+    if (m.depth === undefined) return { width: m.width, height: m.height, labels, depth: noDepth(m.width, m.height) };
+    const depthPath = join(this.dir, framePath(m.depth, index));
+    return { width: m.width, height: m.height, labels, depth: depthFromRGBA(readPng(depthPath, m), m.width, m.height, m.depthScale, depthPath) };
   }
 }

@@ -29,7 +29,8 @@ def decode_depth(rgb: np.ndarray, scale: float) -> np.ndarray:
     return (rgb[..., 0].astype(np.float64) * 256 + rgb[..., 1]) / scale
 
 
-def _ffmpeg(path: str, width: int, height: int, fps: float, crf: int) -> subprocess.Popen:
+def open_vp9_encoder(path: str, width: int, height: int, fps: float, crf: int) -> subprocess.Popen:
+    """ffmpeg reading rgb24 frames on stdin and writing VP9 WebM, frame i at time i / fps."""
     cmd = ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
            "-r", f"{fps:g}", "-i", "-", "-c:v", "libvpx-vp9", "-crf", str(crf), "-b:v", "0", "-pix_fmt", "yuv420p",
            "-g", str(int(round(fps))), "-deadline", "good", "-cpu-used", "2", "-row-mt", "1",
@@ -51,7 +52,7 @@ def write_clip(out_dir: str, seed: int, num_frames: int, height: int, width: int
     os.makedirs(os.path.join(out_dir, "labels"), exist_ok=True)
     os.makedirs(os.path.join(out_dir, "depth"), exist_ok=True)
     video = os.path.join(out_dir, "clip.webm")
-    enc = _ffmpeg(video, width, height, fps, crf)
+    enc = open_vp9_encoder(video, width, height, fps, crf)
     try:
         for f0 in range(0, num_frames, chunk):
             n = min(chunk, num_frames - f0)

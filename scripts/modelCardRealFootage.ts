@@ -1,0 +1,113 @@
+// The model card's "Real footage" section and the model's about.json (the one line the page shows
+// next to the model name), both from `npm run eval --json` results on the real-footage clips
+// (public/samples/real-photos: real photos, hand-labelled, no depth gt). Used by scripts/model-card.ts.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+export class RealFootageError extends Error {
+  override name = 'RealFootageError';
+}
+
+interface Row {
+  mode: string;
+  k: number | null;
+  frames: number;
+  miou: number | null;
+  pixelAccuracy: number | null;
+}
+
+export interface RealFootageResult {
+  path: string;
+  model: string;
+  clip: string;
+  backend: string;
+  rows: Row[];
+}
+
+/** What the page shows next to the model name (src/engine/modelAbout.ts reads it). */
+export interface ModelAboutJson {
+  summary: string;
+  card: string; // the model card, relative to the model directory
+}
+
+/** The row the page runs by default (MILA at K=5, src/app/urlState.ts), else the first MILA row. */
+export const HEADLINE_K = 5;
+
+export function readRealFootage(path: string): RealFootageResult {
+  if (!existsSync(path)) throw new RealFootageError(`${path} is missing (a real-footage evaluation: npm run eval -- --json on a real clip)`);
+  let json: { info?: { model?: unknown; clip?: unknown; backend?: unknown }; rows?: unknown };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new RealFootageError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const { info, rows } = json;
+  if (!info || typeof info.model !== 'string' || typeof info.clip !== 'string') {
+    throw new RealFootageError(`${path} has no info.model / info.clip (write it with npm run eval -- --json)`);
+  }
+  if (!Array.isArray(rows) || rows.length === 0) throw new RealFootageError(`${path} has no rows`);
+  for (const r of rows as Row[]) {
+    if (typeof r.mode !== 'string' || typeof r.frames !== 'number') throw new RealFootageError(`${path}: a row without "mode" / "frames"`);
+  }
+  return { path, model: info.model, clip: info.clip, backend: typeof info.backend === 'string' ? info.backend : '?', rows: rows as Row[] };
+}
+
+const fixed = (v: number | null, digits: number) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '-');
+
+export function headlineRow(result: RealFootageResult): Row | null {
+  const mila = result.rows.filter((r) => r.mode === 'mila');
+  return mila.find((r) => r.k === HEADLINE_K) ?? mila[0] ?? null;
+}
+
+/** Markdown section: every row of every result, this model's first. Empty without results. */
+export function realFootageSection(results: RealFootageResult[], modelId: string): string {
+  if (results.length === 0) return '';
+  const ordered = [...results.filter((r) => r.model === modelId), ...results.filter((r) => r.model !== modelId)];
+  const rows = ordered.flatMap((res) =>
+    res.rows.map((r) => `| ${res.model}${res.model === modelId ? ' (this model)' : ''} | ${res.clip} | ${res.backend} | ${r.mode} | ${r.k ?? '-'} | ${r.frames} | ${fixed(r.pixelAccuracy, 1)} | ${fixed(r.miou, 1)} |`),
+  );
+  return `## Real footage
+
+Real photos, not renders: the clip \`public/samples/real-photos/\` holds street photos that a Debian
+package ships (sources, licence and crops in its \`ATTRIBUTION.md\`), each held for a few frames and
+labelled coarsely by hand (\`training/real_footage/\`): class boundaries and unsure regions are not
+counted. mIoU is the mean over the classes present in the hand labels. There is no depth ground truth,
+so no depth figure; see the screenshots in \`docs/screenshots/\` for what the depth overlay does.
+Other models' rows, where given, are for comparison (\`docs/real-footage/\`).
+
+| model | clip | backend | mode | K | frames | pixel acc % | mIoU % (present classes) |
+|---|---|---|---|---:|---:|---:|---:|
+${rows.join('\n')}
+
+`;
+}
+
+/** "rendered street video" for the project's renderer, the source's name otherwise. */
+export function trainingDataText(dataSource: unknown): string {
+  if (dataSource === 'street' || dataSource === 'street-cache') return 'rendered street video only (no real camera frame)';
+  if (typeof dataSource === 'string' && dataSource !== '') return `the "${dataSource}" data`;
+  return 'data its recipe does not name';
+}
+
+/** The line the page shows: what the model was trained on, for how long, and how it does on real footage. */
+export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null }): ModelAboutJson {
+  const minutes = typeof opts.trainSeconds === 'number' && Number.isFinite(opts.trainSeconds) ? ` for ${Math.round(opts.trainSeconds / 60)} min on ${opts.hardware}` : '';
+  const row = opts.realFootage ? headlineRow(opts.realFootage) : null;
+  const real =
+    row && opts.realFootage
+      ? `On real street photos (hand-labelled, MILA K=${row.k}): ${fixed(row.pixelAccuracy, 0)}% pixel accuracy, mIoU ${fixed(row.miou, 0)}%.`
+      : 'Not measured on real footage.';
+  return { summary: `Trained on ${trainingDataText(opts.dataSource)}${minutes}. ${real}`, card: 'README.md' };
+}
+
+/**
+ * Markdown written in `fromFile`'s folder, its relative links and images made relative to `toDir`
+ * (the notes live in docs/real-footage/, the card in public/models/<id>/). Absolute URLs, #anchors
+ * and root paths are left alone.
+ */
+export function rebaseLinks(markdown: string, fromFile: string, toDir: string): string {
+  return markdown.replace(/(\]\()([^)\s]+)(\))/g, (whole, open: string, target: string, close: string) => {
+    if (/^([a-z][a-z0-9+.-]*:|#|\/)/i.test(target)) return whole;
+    return `${open}${relative(toDir, join(dirname(fromFile), target)).split('\\').join('/')}${close}`;
+  });
+}

@@ -1,0 +1,107 @@
+// The model card's "Real footage" section and about.json (scripts/modelCardRealFootage.ts via
+// scripts/model-card.ts) on the fabricated run folder tests/fixtures/model-card-run/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderModelAbout, renderModelCard } from '../../scripts/model-card';
+import { headlineRow, modelAbout, readRealFootage, RealFootageError, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
+
+let tmp: string;
+let runDir: string;
+let modelDir: string;
+
+const row = (mode: string, k: number | null, pixelAccuracy: number, miou: number) => ({
+  mode, k, frames: 25, keyframes: 5, miou, pixelAccuracy, depthAbs: null, depthRel: null,
+});
+function writeResult(name: string, model: string, rows: object[]): string {
+  const path = join(tmp, name);
+  writeFileSync(path, JSON.stringify({ info: { model, clip: 'Real street photos (opencv-doc)', backend: 'wasm' }, rows }));
+  return path;
+}
+
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'model-card-real-'));
+  runDir = join(tmp, 'run');
+  modelDir = join(tmp, 'model');
+  cpSync('tests/fixtures/model-card-run', runDir, { recursive: true });
+  cpSync('public/models/tiny', modelDir, { recursive: true }); // model.json "name": "tiny"
+});
+
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('real footage in the model card', () => {
+  it('adds a section with this model first, then the others, depth absent', () => {
+    const other = readRealFootage(writeResult('v0.json', 'older-model', [row('mila', 5, 12.5, 4.1)]));
+    const mine = readRealFootage(writeResult('tiny.json', 'tiny', [row('mila', 1, 39.31, 15.7), row('fast-only', null, 46.38, 15.65)]));
+    const card = renderModelCard(runDir, modelDir, { results: [other, mine], notes: '# Notes\n\n## Depth\n\nFar is red.\n' });
+    const section = card.slice(card.indexOf('## Real footage'));
+    expect(section).toContain('no depth figure');
+    const mineAt = section.indexOf('| tiny (this model) | Real street photos (opencv-doc) | wasm | mila | 1 | 25 | 39.3 | 15.7 |');
+    const otherAt = section.indexOf('| older-model | Real street photos (opencv-doc) | wasm | mila | 5 | 25 | 12.5 | 4.1 |');
+    expect(mineAt).toBeGreaterThan(0);
+    expect(otherAt).toBeGreaterThan(mineAt);
+    expect(section).toContain('| tiny (this model) | Real street photos (opencv-doc) | wasm | fast-only | - | 25 | 46.4 | 15.7 |');
+    expect(section).toContain('### Depth\n\nFar is red.'); // notes embedded, title dropped, headings moved down
+    expect(card.indexOf('## Real footage')).toBeGreaterThan(card.indexOf('## Quality bars'));
+  });
+
+  it('has no section without results', () => {
+    expect(renderModelCard(runDir, modelDir)).not.toContain('## Real footage');
+  });
+
+  it('refuses results that are not an eval --json output', () => {
+    expect(() => readRealFootage(join(tmp, 'none.json'))).toThrow(/none\.json is missing/);
+    writeFileSync(join(tmp, 'bad.json'), '{"rows": []}');
+    expect(() => readRealFootage(join(tmp, 'bad.json'))).toThrow(RealFootageError);
+    expect(() => readRealFootage(join(tmp, 'bad.json'))).toThrow(/no info\.model \/ info\.clip/);
+    expect(() => readRealFootage(writeResult('empty.json', 'tiny', []))).toThrow(/has no rows/);
+  });
+});
+
+describe('about.json', () => {
+  it('says what the model was trained on and its real-footage headline (MILA K=5)', () => {
+    const real = readRealFootage(writeResult('tiny.json', 'tiny', [row('mila', 1, 39.31, 15.7), row('mila', 5, 45.13, 15.46)]));
+    expect(headlineRow(real)?.k).toBe(5);
+    const about = modelAbout({ dataSource: 'street-cache', trainSeconds: 4202.48, hardware: '2 CPUs', realFootage: real });
+    expect(about).toEqual({
+      summary: 'Trained on rendered street video only (no real camera frame) for 70 min on 2 CPUs. On real street photos (hand-labelled, MILA K=5): 45% pixel accuracy, mIoU 15%.',
+      card: 'README.md',
+    });
+    expect(modelAbout({ dataSource: 'cityscapes', trainSeconds: undefined, hardware: 'x', realFootage: null }).summary).toBe(
+      'Trained on the "cityscapes" data. Not measured on real footage.',
+    );
+    expect(trainingDataText(undefined)).toBe('data its recipe does not name');
+  });
+
+  it('uses only the result of this model, from the run folder', () => {
+    const other = readRealFootage(writeResult('v0.json', 'older-model', [row('mila', 5, 12.5, 4.1)]));
+    // fixture recipe: no "data" block; summary train_seconds 62 -> 1 min
+    expect(renderModelAbout(runDir, modelDir, [other]).summary).toBe(
+      'Trained on data its recipe does not name for 1 min on 2-core CPU (fixture). Not measured on real footage.',
+    );
+  });
+
+  it('the CLI writes README.md and about.json with --real-footage, and rejects unknown flags', () => {
+    const path = writeResult('tiny.json', 'tiny', [row('mila', 5, 45.13, 15.46)]);
+    execFileSync('npx', ['tsx', 'scripts/model-card.ts', runDir, modelDir, '--real-footage', path], { stdio: 'pipe' });
+    expect(readFileSync(join(modelDir, 'README.md'), 'utf8')).toContain('| tiny (this model) |');
+    expect(JSON.parse(readFileSync(join(modelDir, 'about.json'), 'utf8')).summary).toMatch(/45% pixel accuracy, mIoU 15%\.$/);
+    let status = 0;
+    try {
+      execFileSync('npx', ['tsx', 'scripts/model-card.ts', runDir, modelDir, '--real'], { stdio: 'pipe' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+    }
+    expect(status).toBe(2);
+  });
+});
+
+describe('notes links', () => {
+  it('are rebased from the notes folder to the model directory; URLs and anchors stay', () => {
+    expect(rebaseLinks('![d](../screenshots/x.png) [u](https://x.org/a) [a](#top) [r](/abs) [s](m.json)', 'docs/real-footage/m.md', 'public/models/m')).toBe(
+      '![d](../../../docs/screenshots/x.png) [u](https://x.org/a) [a](#top) [r](/abs) [s](../../../docs/real-footage/m.json)',
+    );
+  });
+});
