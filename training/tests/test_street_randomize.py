@@ -275,3 +275,39 @@ def test_bad_randomize_arguments_are_refused():
         RandomizeSpec.from_json({"lens": True})
     with pytest.raises(ValueError, match="true or false"):
         RandomizeSpec.from_json({"camera": 1})
+
+
+def test_culling_tan_half_covers_tilted_and_rolled_cameras():
+    from mila.street.render_random import NO_LATERAL_CULL, culling_tan_half
+
+    scene = build_scene(SEED)
+    d = R.draw(SEED)
+    tan = lambda **c: float(culling_tan_half(*(torch.as_tensor(a, dtype=torch.float32)[None] if a.ndim == 2 else  # noqa: E731
+                                               torch.as_tensor(a, dtype=torch.float32) for a in
+                                               R.camera(scene, dataclasses.replace(d, shake=0.0, distortion=0.0, **c),
+                                                        np.array([1.0]), H, W)), H, W)[0])
+    upright = tan(pitch=0.0, roll=0.0, hfov=np.radians(70))
+    assert np.isclose(upright, np.tan(np.radians(35)), rtol=1e-5)
+    assert tan(pitch=-np.radians(40), roll=0.0, hfov=np.radians(70)) > 1.2 * upright
+    assert tan(pitch=0.0, roll=np.radians(15), hfov=np.radians(70)) > 1.05 * upright
+    assert tan(pitch=-np.radians(80), roll=0.0, hfov=np.radians(100)) == NO_LATERAL_CULL
+
+
+def test_culling_never_hides_what_a_randomised_camera_sees(monkeypatch):
+    import mila.street.gpu_scene as G
+    import mila.street.render_random as RR
+
+    draws = [dataclasses.replace(R.draw(SEED), height=10.0, pitch=-np.radians(42), roll=np.radians(14),
+                                 hfov=np.radians(100), on_sidewalk=False),
+             dataclasses.replace(R.draw(1000007), height=4.0, pitch=-np.radians(20), roll=np.radians(-9),
+                                 hfov=np.radians(45), on_sidewalk=True)]
+    spec = RandomizeSpec(photometric=False)
+    render = lambda d: _render([SEED if d is draws[0] else 1000007], [np.array([500])], H, W, 30.0, "cpu", 100.0,  # noqa: E731
+                               1, spec, [d])
+    culled = [render(d) for d in draws]
+    monkeypatch.setattr(RR, "culling_tan_half", lambda poses, K, h, w: torch.full((poses.shape[0],), RR.NO_LATERAL_CULL))
+    monkeypatch.setattr(G, "LOW_CAMERA", float("inf"))  # hidden-object culling for every camera height
+    monkeypatch.setattr(G, "_hidden", lambda *a: torch.zeros(a[2].shape[0], dtype=torch.bool))
+    for d, a in zip(draws, culled):
+        b = render(d)
+        assert torch.equal(a.labels, b.labels) and torch.equal(a.depth, b.depth)

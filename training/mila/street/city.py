@@ -109,13 +109,28 @@ def ground_zone(layout: CityLayout, x: torch.Tensor, y: torch.Tensor) -> torch.T
         return zone
     # open blocks: plazas are paved, parks have paths across the lawn, parking lots are asphalt at
     # road level inside a raised paved border
-    bx, by, lx, ly = block_local(layout, x, y)
-    kind = block_kind(layout, bx, by)
-    interior = zone == ZONE_TERRAIN
-    paved = interior & ((kind == BLOCK_PLAZA) | ((kind == BLOCK_PARK) & park_paths(layout, bx, by, lx, ly)))
-    lot = interior & (kind == BLOCK_PARKING) & (torch.minimum(ax, ay) > layout.street_half + PARKING_INSET)
-    zone = torch.where(paved, torch.full_like(zone, ZONE_SIDEWALK), zone)
-    return torch.where(lot, torch.full_like(zone, ZONE_ROAD), zone)
+    # (hashed on block interior points only: most ground points of a street view are road or sidewalk)
+    shape = torch.broadcast_shapes(x.shape, y.shape, torch.as_tensor(layout.period_x).shape,
+                                   torch.as_tensor(layout.block_salt).shape)
+    interior = (zone == ZONE_TERRAIN).expand(shape)
+    sel = interior.nonzero(as_tuple=True)
+    if not sel[0].numel():
+        return zone
+    pick = lambda v: torch.as_tensor(v, device=x.device).expand(shape)[sel]  # noqa: E731
+    lay = CityLayout(**{f: pick(getattr(layout, f)) for f in CityLayout.__dataclass_fields__})
+    bx, by, lx, ly = block_local(lay, pick(x), pick(y))
+    kind = block_kind(lay, bx, by)
+    park = (kind == BLOCK_PARK).nonzero(as_tuple=True)[0]
+    on_path = torch.zeros_like(kind, dtype=torch.bool)
+    if park.numel():
+        sub = CityLayout(**{f: getattr(lay, f)[park] for f in CityLayout.__dataclass_fields__})
+        on_path[park] = park_paths(sub, bx[park], by[park], lx[park], ly[park])
+    inset = torch.minimum(pick(ax), pick(ay)) > lay.street_half + PARKING_INSET
+    new = torch.where((kind == BLOCK_PLAZA) | on_path, torch.full_like(kind, ZONE_SIDEWALK), torch.full_like(kind, ZONE_TERRAIN))
+    new = torch.where((kind == BLOCK_PARKING) & inset, torch.full_like(kind, ZONE_ROAD), new)
+    zone = zone.expand(shape).clone()
+    zone[sel] = new
+    return zone
 
 
 def parking_origin(layout: CityLayout):

@@ -52,7 +52,7 @@ def _open_layout(seed: int, layout: CityLayout, density: dict) -> CityLayout:
     """Randomised worlds: open blocks, crowds, fuller parking (a separate random stream, so the
     plain world of a seed is unchanged)."""
     rng = np.random.default_rng([seed, 2])
-    density["pedestrians"] = float(rng.uniform(0.05, 0.35))
+    density["pedestrians"] = float(rng.uniform(0.04, 0.2))  # plain worlds: 0.03-0.09 per metre of sidewalk
     density["parked"] = float(rng.uniform(0.6, 1.0))
     open_blocks = float(np.round(rng.uniform(0.25, 0.6) * 64) / 64)  # exact in float32: see city.block_kind
     return dataclasses.replace(layout, open_blocks=open_blocks, block_salt=float(rng.integers(0, 2 ** 20)))
