@@ -65,6 +65,9 @@ class Randomization:
         from .street import RandomizeSpec
 
         RandomizeSpec.from_json({k: v for k, v in d.items() if k != "fraction"})  # checks the group names
+        d = dict(d)
+        if isinstance(d["fraction"], int) and not isinstance(d["fraction"], bool):
+            d["fraction"] = float(d["fraction"])  # 1 and 1.0 are one spec, one cache key
         return Randomization(**d)
 
     def factors(self):

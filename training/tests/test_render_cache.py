@@ -123,6 +123,8 @@ def test_randomize_changes_the_key_and_round_trips_through_spec_json(tmp_path):
     assert RANDOM_SPEC.key() != dataclasses.replace(RANDOM_SPEC, randomize=None).key()
     assert RANDOM_SPEC.key() != dataclasses.replace(RANDOM_SPEC, randomize=Randomization(0.5)).key()
     assert RANDOM_SPEC.key() != dataclasses.replace(RANDOM_SPEC, randomize=Randomization(1.0, layouts=False)).key()
+    whole = Randomization.from_json({"fraction": 1})
+    assert isinstance(whole.fraction, float) and whole == Randomization.from_json({"fraction": 1.0})
     saved = json.loads(json.dumps(dataclasses.asdict(RANDOM_SPEC)))
     assert CacheSpec.from_saved(saved) == RANDOM_SPEC
     assert CacheSpec.from_saved(json.loads(json.dumps(dataclasses.asdict(SPEC)))) == SPEC
