@@ -8,6 +8,9 @@ units are kept):
   (single-frame pre-training wants many distinct, uncorrelated frames);
 - `clip-<seed>.npz`: `clip_frames` consecutive frames of one seed (the MILA stage trains on clips);
 - `eval-<seed>.npz`: the first `eval_frames` frames of a held-out seed.
+Training units (singles and clips, never eval) can be domain-randomised (`mila.street.randomize`):
+the spec's `randomize` block says which fraction of them, chosen by a hash of the seed, and which
+factor groups; the rest stay plain so the rendered-clip quality holds.
 Arrays: rgb uint8 [T,H,W,3], labels uint8 [T,H,W] (Cityscapes train ids, 255 unlabelled),
 depth float16 [T,H,W] metres (float16 keeps 11 bits: 0.05 m at 100 m, below the renderer's own
 precision for the metrics; the training loss is on log depth).
@@ -31,12 +34,46 @@ FPS = 30.0
 
 
 def renderer_version() -> str:
-    """Hash of the renderer's source: any change to it invalidates every cache."""
+    """Hash of the renderer's source and textures: any change to them invalidates every cache."""
     h = hashlib.sha256()
-    for f in sorted(STREET_DIR.glob("*.py")):
+    for f in sorted(STREET_DIR.glob("*.py")) + sorted(STREET_DIR.glob("textures/*.png")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class Randomization:
+    """A recipe's data.randomize: the fraction of training units rendered randomised, and the
+    factor groups they use (mila.street.RandomizeSpec)."""
+    fraction: float
+    camera: bool = True
+    photometric: bool = True
+    appearance: bool = True
+    layouts: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.fraction, bool) or not isinstance(self.fraction, (int, float)) or not 0 <= self.fraction <= 1:
+            raise ValueError(f"cache: randomize.fraction must be a number in [0, 1], got {self.fraction!r}")
+
+    @staticmethod
+    def from_json(d: Optional[Dict]) -> Optional["Randomization"]:
+        if d is None:
+            return None
+        if not isinstance(d, dict) or "fraction" not in d:
+            raise ValueError(f"cache: randomize must be an object with a fraction, got {d!r}")
+        from .street import RandomizeSpec
+
+        RandomizeSpec.from_json({k: v for k, v in d.items() if k != "fraction"})  # checks the group names
+        d = dict(d)
+        if isinstance(d["fraction"], int) and not isinstance(d["fraction"], bool):
+            d["fraction"] = float(d["fraction"])  # 1 and 1.0 are one spec, one cache key
+        return Randomization(**d)
+
+    def factors(self):
+        from .street import RandomizeSpec
+
+        return RandomizeSpec(self.camera, self.photometric, self.appearance, self.layouts)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +87,7 @@ class CacheSpec:
     eval_seeds: Tuple[int, ...]
     eval_frames: int
     max_depth: float = 100.0
+    randomize: Optional[Randomization] = None
 
     def __post_init__(self) -> None:
         if set(self.train_seeds) & set(self.eval_seeds) or set(self.clip_seeds) & set(self.eval_seeds):
@@ -66,7 +104,20 @@ class CacheSpec:
             return tuple(range(int(first), int(first) + int(count)))
         return CacheSpec(height, width, seeds("train_seeds"), int(d["singles_per_seed"]), seeds("clip_seeds"),
                          int(d["clip_frames"]), tuple(int(s) for s in d["eval_seeds"]), int(d["eval_frames"]),
-                         float(max_depth))
+                         float(max_depth), Randomization.from_json(d.get("randomize")))
+
+    @staticmethod
+    def from_saved(d: Dict) -> "CacheSpec":
+        """From a cache folder's spec.json (without its "renderer" entry)."""
+        d = dict(d)
+        d["randomize"] = Randomization.from_json(d.get("randomize"))
+        return CacheSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+    def is_randomized(self, kind: str, seed: int) -> bool:
+        """Whether a unit is rendered randomised: training units only, a seed-hashed fraction of them."""
+        if self.randomize is None or kind == "eval":
+            return False
+        return random.Random(seed * 31 + 7).random() < self.randomize.fraction
 
     def key(self) -> str:
         blob = json.dumps({"renderer": renderer_version(), **dataclasses.asdict(self)}, sort_keys=True)
@@ -108,7 +159,9 @@ def _unit_path(folder: Path, kind: str, seed: int) -> Path:
 def render_unit(spec: CacheSpec, kind: str, seed: int) -> Dict[str, np.ndarray]:
     from .street import render_frames
 
-    clip = render_frames(seed, spec.frames_of(kind, seed), spec.height, spec.width, FPS, "cpu", spec.max_depth)
+    randomize = spec.randomize.factors() if spec.is_randomized(kind, seed) else None
+    clip = render_frames(seed, spec.frames_of(kind, seed), spec.height, spec.width, FPS, "cpu", spec.max_depth,
+                         randomize=randomize)
     return {"rgb": clip.rgb[0].numpy(), "labels": clip.labels[0].numpy(),
             "depth": clip.depth[0].numpy().astype(np.float16)}
 
@@ -133,7 +186,9 @@ def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict],
     (folder / "spec.json").write_text(json.dumps({"renderer": renderer_version(), **dataclasses.asdict(spec)}) + "\n")
     todo = [(k, s) for k, s in spec.units() if not _unit_path(folder, k, s).exists()]
     total = len(spec.units())
-    log({"event": "cache", "folder": str(folder), "units": total, "to_render": len(todo), "workers": workers})
+    randomized = sum(spec.is_randomized(k, s) for k, s in spec.units())
+    log({"event": "cache", "folder": str(folder), "units": total, "randomized": randomized, "to_render": len(todo),
+         "workers": workers})
     if todo:
         bar = ProgressBar(len(todo), "render cache")
         jobs = [(spec, str(folder), k, s) for k, s in todo]

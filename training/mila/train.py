@@ -229,7 +229,7 @@ def cache_spec_of(folder: Optional[str]):
     d = json.loads(path.read_text())
     if d.pop("renderer") != renderer_version():
         raise ValueError(f"cache {folder} was rendered by another renderer version; rebuild it")
-    return CacheSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+    return CacheSpec.from_saved(d)
 
 
 def run(args) -> Dict:

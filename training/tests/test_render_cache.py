@@ -1,4 +1,7 @@
-"""The rendered-data cache: a cached frame is exactly a direct render; keys; resumable building."""
+"""The rendered-data cache: a cached frame is exactly a direct render; keys; resumable building;
+randomised training units."""
+import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -6,7 +9,7 @@ import pytest
 import torch
 
 from mila.data import CachedStreetDataset
-from mila.render_cache import CacheSpec, build_cache, load_units
+from mila.render_cache import CacheSpec, Randomization, build_cache, load_units
 from mila.street import render_clips
 
 SPEC = CacheSpec(height=32, width=64, train_seeds=(1000001,), singles_per_seed=2, clip_seeds=(1000002,),
@@ -78,3 +81,73 @@ def test_dataset_reads_singles_clips_and_eval(cache):
         data.sample(1, 4, rng)
     (ev,) = list(data.eval_batches(2, 4))
     assert tuple(ev.depth.shape) == (1, 2, 32, 64) and ev.depth.dtype == torch.float32
+
+
+RANDOM_SPEC = CacheSpec(height=32, width=64, train_seeds=(1000001, 1000003, 1000004), singles_per_seed=1,
+                        clip_seeds=(1000002,), clip_frames=2, eval_seeds=(2,), eval_frames=2,
+                        randomize=Randomization(fraction=1.0))
+
+
+def test_randomised_cache_keeps_eval_units_plain_and_randomises_training_units(tmp_path):
+    from mila.street import RandomizeSpec, render_frames
+    from mila.render_cache import render_unit
+
+    # evaluation units are never randomised: bit-identical to the plain cache's
+    assert not RANDOM_SPEC.is_randomized("eval", 2)
+    for a, b in zip(render_unit(RANDOM_SPEC, "eval", 2).values(), render_unit(SPEC, "eval", 2).values()):
+        assert np.array_equal(a, b)
+    single = render_unit(RANDOM_SPEC, "single", 1000001)
+    direct = render_frames(1000001, RANDOM_SPEC.single_frames(1000001), 32, 64, randomize=RandomizeSpec())
+    assert np.array_equal(single["rgb"], direct.rgb[0].numpy())
+    plain = render_frames(1000001, RANDOM_SPEC.single_frames(1000001), 32, 64)
+    assert not np.array_equal(single["rgb"], plain.rgb[0].numpy())
+    # the factor groups reach the renderer
+    no_photo = dataclasses.replace(RANDOM_SPEC, randomize=Randomization(1.0, photometric=False))
+    other = render_unit(no_photo, "single", 1000001)
+    assert np.array_equal(other["labels"], single["labels"]) and not np.array_equal(other["rgb"], single["rgb"])
+
+
+def test_randomised_fraction_is_a_stable_hash_of_the_seed():
+    spec = dataclasses.replace(RANDOM_SPEC, train_seeds=tuple(range(1000000, 1000400)),
+                               randomize=Randomization(fraction=0.3))
+    chosen = [s for s in spec.train_seeds if spec.is_randomized("single", s)]
+    # binomial(400, 0.3): mean 120, sd 9.2; 5 sd either side
+    assert 74 < len(chosen) < 166
+    assert chosen == [s for s in spec.train_seeds if spec.is_randomized("single", s)]
+    wider = dataclasses.replace(spec, randomize=Randomization(fraction=0.6))
+    assert set(chosen) <= {s for s in spec.train_seeds if wider.is_randomized("single", s)}
+    assert not any(dataclasses.replace(spec, randomize=None).is_randomized("single", s) for s in spec.train_seeds)
+
+
+def test_randomize_changes_the_key_and_round_trips_through_spec_json(tmp_path):
+    assert RANDOM_SPEC.key() != dataclasses.replace(RANDOM_SPEC, randomize=None).key()
+    assert RANDOM_SPEC.key() != dataclasses.replace(RANDOM_SPEC, randomize=Randomization(0.5)).key()
+    assert RANDOM_SPEC.key() != dataclasses.replace(RANDOM_SPEC, randomize=Randomization(1.0, layouts=False)).key()
+    whole = Randomization.from_json({"fraction": 1})
+    assert isinstance(whole.fraction, float) and whole == Randomization.from_json({"fraction": 1.0})
+    saved = json.loads(json.dumps(dataclasses.asdict(RANDOM_SPEC)))
+    assert CacheSpec.from_saved(saved) == RANDOM_SPEC
+    assert CacheSpec.from_saved(json.loads(json.dumps(dataclasses.asdict(SPEC)))) == SPEC
+
+
+@pytest.mark.parametrize("block, message", [
+    ({"fraction": 1.5}, "fraction"), ({"fraction": "half"}, "fraction"), ({"camera": True}, "fraction"),
+    ({"fraction": 0.5, "lens": True}, "unknown"), ({"fraction": 0.5, "camera": "yes"}, "true or false"),
+])
+def test_bad_randomize_blocks_are_clear_errors(block, message):
+    data = {"train_seeds": [1000000, 2], "singles_per_seed": 1, "clip_seeds": [1500000, 1], "clip_frames": 2,
+            "eval_seeds": [2], "eval_frames": 2, "randomize": block}
+    with pytest.raises(ValueError, match=message):
+        CacheSpec.from_json(data, 32, 64, 100.0)
+
+
+def test_the_next_recipe_mixes_plain_and_randomised_data_and_continues_the_default():
+    from mila.recipe import load_recipe
+
+    recipes = Path(__file__).resolve().parent.parent / "recipes"
+    (path,) = recipes.glob("mila-street-v3_*.json")
+    recipe = load_recipe(path)
+    (previous,) = recipes.glob("mila-street-v2_*.json")
+    assert Path(recipe["init"]) == (recipes.parent / "runs" / load_recipe(previous)["name"] / "export").resolve()
+    spec = CacheSpec.from_json(recipe["data"], 128, 256, 100.0)
+    assert 0 < spec.randomize.fraction < 1 and spec.eval_seeds == (2, 3)

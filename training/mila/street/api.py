@@ -1,12 +1,13 @@
 """render_clips: the renderer's public entry point."""
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 import torch
 
+from . import randomize as R
 from .render import render_views
-from .route import WORLD_SECONDS, camera_poses, intrinsics
+from .route import WORLD_SECONDS
 from .scene import build_scene
 
 # Seeds 1..100 are reserved for evaluation (the bundled clips use some of them); training uses
@@ -23,7 +24,7 @@ class StreetClip:
     labels: torch.Tensor      # [B, T, H, W] uint8, Cityscapes train ids, 255 unlabelled
     depth: torch.Tensor       # [B, T, H, W] float32 metres (z along the optical axis), sky = max_depth
     poses: torch.Tensor       # [B, T, 4, 4] float32 camera-to-world (OpenCV camera axes, world z up)
-    intrinsics: torch.Tensor  # [B, T, 3, 3] float32
+    intrinsics: torch.Tensor  # [B, T, 3, 3] float32 (randomised with lens distortion: the undistorted render's)
 
 
 def _check(seeds, num_frames, height, width, fps, max_depth, start_frame):
@@ -51,19 +52,21 @@ def _check(seeds, num_frames, height, width, fps, max_depth, start_frame):
 
 def render_clips(seeds: Sequence[int], num_frames: int, height: int = 256, width: int = 512, fps: float = 30.0,
                  device: Union[str, torch.device] = "cpu", max_depth: float = 100.0, start_frame: int = 0,
-                 supersample: int = 1) -> StreetClip:
+                 supersample: int = 1, randomize: Optional[R.RandomizeSpec] = None) -> StreetClip:
     """Render frames start_frame .. start_frame + num_frames - 1 (time = frame / fps) of each seed's drive.
 
     supersample = s > 1 anti-aliases the RGB with s x s rays per pixel (about 1 + s*s times the
-    work); labels and depth are always those of the pixel centres."""
+    work); labels and depth are always those of the pixel centres. randomize: render each seed's
+    randomised world and camera instead (mila.street.randomize; for training data only)."""
     seeds = list(seeds)
     _check(seeds, num_frames, height, width, fps, max_depth, start_frame)
     frames = [start_frame + np.arange(num_frames) for _ in seeds]
-    return _render(seeds, frames, height, width, fps, device, max_depth, supersample)
+    return _render(seeds, frames, height, width, fps, device, max_depth, supersample, randomize)
 
 
 def render_frames(seed: int, frames: Sequence[int], height: int = 256, width: int = 512, fps: float = 30.0,
-                  device: Union[str, torch.device] = "cpu", max_depth: float = 100.0) -> StreetClip:
+                  device: Union[str, torch.device] = "cpu", max_depth: float = 100.0,
+                  randomize: Optional[R.RandomizeSpec] = None) -> StreetClip:
     """Render any frames (not necessarily consecutive) of one seed's drive as one clip [1, len(frames)]:
     the scene is built once, so frames spread in time cost what consecutive ones do."""
     frames = [int(f) for f in frames]
@@ -71,22 +74,31 @@ def render_frames(seed: int, frames: Sequence[int], height: int = 256, width: in
         raise ValueError("render_frames needs at least one frame index")
     _check([seed], 1, height, width, fps, max_depth, min(frames))
     _check([seed], 1, height, width, fps, max_depth, max(frames))
-    return _render([seed], [np.asarray(frames)], height, width, fps, device, max_depth, 1)
+    return _render([seed], [np.asarray(frames)], height, width, fps, device, max_depth, 1, randomize)
 
 
 def _render(seeds: Sequence[int], frames: Sequence[np.ndarray], height: int, width: int, fps: float,
-            device: Union[str, torch.device], max_depth: float, supersample: int) -> StreetClip:
-    """Render frames[i] (frame indices, time = frame / fps) of seeds[i]; every seed has as many frames."""
+            device: Union[str, torch.device], max_depth: float, supersample: int,
+            randomize: Optional[R.RandomizeSpec] = None, draws=None) -> StreetClip:
+    """Render frames[i] (frame indices, time = frame / fps) of seeds[i]; every seed has as many frames.
+    draws (tests): the randomize.Draw of each seed instead of randomize.draw(seed)."""
     if not isinstance(supersample, (int, np.integer)) or not 1 <= supersample <= 4:
         raise ValueError(f"supersample must be an int in [1, 4], got {supersample!r}")
+    if randomize is not None and not isinstance(randomize, R.RandomizeSpec):
+        raise ValueError(f"randomize must be a RandomizeSpec or None, got {randomize!r}")
     device = torch.device(device)
     num_frames = len(frames[0])
-    poses, Ks, view_seeds, view_times, view_frames = [], [], [], [], []
-    for s, f in zip(seeds, frames):
+    poses, Ks, view_seeds, view_times, view_frames, view_draws = [], [], [], [], [], []
+    for i, (s, f) in enumerate(zip(seeds, frames)):
         times = f / fps
-        scene = build_scene(int(s))
-        poses.append(camera_poses(scene.route, scene.rig, times))
-        Ks.append(np.broadcast_to(intrinsics(scene.rig, height, width), (num_frames, 3, 3)))
+        scene = build_scene(int(s), randomize is not None and randomize.layouts)
+        d = None
+        if randomize is not None:
+            d = draws[i] if draws is not None else R.draw(int(s))
+            view_draws += [d] * num_frames
+        pose, K = R.camera(scene, d if randomize is not None and randomize.camera else None, times, height, width)
+        poses.append(pose)
+        Ks.append(np.broadcast_to(K, (num_frames, 3, 3)))
         view_seeds += [int(s)] * num_frames
         view_times.append(times)
         view_frames.append(f)
@@ -101,8 +113,15 @@ def _render(seeds: Sequence[int], frames: Sequence[np.ndarray], height: int, wid
     with torch.no_grad():
         for v0 in range(0, V, per_pass):
             sl = slice(v0, v0 + per_pass)
-            rgb[sl], labels[sl], depth[sl] = render_views(view_seeds[sl], poses_t[sl], K_t[sl], times_t[sl],
-                                                          frames_t[sl], height, width, max_depth, supersample)
+            if randomize is None:
+                rgb[sl], labels[sl], depth[sl] = render_views(view_seeds[sl], poses_t[sl], K_t[sl], times_t[sl],
+                                                              frames_t[sl], height, width, max_depth, supersample)
+            else:
+                from .render_random import render_views_randomized
+
+                rgb[sl], labels[sl], depth[sl] = render_views_randomized(
+                    view_seeds[sl], poses_t[sl], K_t[sl], times_t[sl], frames_t[sl], height, width, max_depth,
+                    view_draws[sl], randomize, supersample)
     B, T = len(seeds), num_frames
     return StreetClip(rgb.reshape(B, T, height, width, 3), labels.reshape(B, T, height, width),
                       depth.reshape(B, T, height, width), poses_t.reshape(B, T, 4, 4), K_t.reshape(B, T, 3, 3))

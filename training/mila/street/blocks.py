@@ -104,20 +104,28 @@ def _add_traffic_light(b: PrimBuilder, rng, x, y, z0, facing, state):
           (0.1, 0.1, 0.1), aux=(axis, sign, state, 0))
 
 
-def make_block(layout: CityLayout, i: int, j: int, seed: int, b: PrimBuilder, density: dict) -> List[RowSpec]:
-    rng = np.random.default_rng([seed, 11, i + 100000, j + 100000])
-    sh, kh = layout.street_half, layout.kerb_height
+def block_sides(layout: CityLayout, i: int, j: int):
+    """The four building lines of block (i, j): start corner a, direction e, outward normal n, length."""
+    sh = layout.street_half
     x0, x1 = i * layout.period_x + sh, (i + 1) * layout.period_x - sh
     y0, y1 = j * layout.period_y + sh, (j + 1) * layout.period_y - sh
+    out = []
+    for a, e, n in (((x0, y0), (1, 0), (0, -1)), ((x1, y1), (-1, 0), (0, 1)),
+                    ((x0, y1), (0, -1), (-1, 0)), ((x1, y0), (0, 1), (1, 0))):
+        a, e, n = np.array(a, float), np.array(e, float), np.array(n, float)
+        out.append((a, e, n, float(np.abs(np.dot(np.array([x1 - x0, y1 - y0]), e)))))
+    return out
+
+
+def make_block(layout: CityLayout, i: int, j: int, seed: int, b: PrimBuilder, density: dict) -> List[RowSpec]:
+    rng = np.random.default_rng([seed, 11, i + 100000, j + 100000])
+    kh = layout.kerb_height
     style = rng.choice(3, p=[0.35, 0.55, 0.1])  # downtown, residential, park
     hmin, hmax = ((12, 42), (6, 17), (6, 10))[style]
     open_p = (0.08, 0.18, 1.0)[style]
     metal = P.pick(rng, [(0.35, 0.36, 0.38), (0.2, 0.25, 0.2), (0.6, 0.6, 0.6)], 0.03)
     rows = []
-    for a, e, n in (((x0, y0), (1, 0), (0, -1)), ((x1, y1), (-1, 0), (0, 1)),
-                    ((x0, y1), (0, -1), (-1, 0)), ((x1, y0), (0, 1), (1, 0))):
-        a, e, n = np.array(a, float), np.array(e, float), np.array(n, float)
-        length = float(np.abs(np.dot(np.array([x1 - x0, y1 - y0]), e)))
+    for a, e, n, length in block_sides(layout, i, j):
         widths = _lot_widths(rng, length)
         k = len(widths)
         bounds = np.concatenate([[0.0], np.cumsum(widths)])

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from .blocks import MAX_LOTS
-from .city import CityLayout, street_offsets
+from .city import BLOCK_BUILT, CityLayout, block_kind, block_local, has_open_blocks, street_offsets
 from .primitives import KINDS
 from .scene import build_scene
 
@@ -24,8 +24,10 @@ ROW_RANGE = 200.0
 SHADOW_MARGIN = 12.0
 MIN_PIXELS = 0.35  # objects smaller than this on screen are culled
 # Objects lower than this are hidden behind buildings (>= 6 m tall) when every line of sight
-# from the camera to their footprint crosses a block interior; they are culled then.
+# from the camera to their footprint crosses a block interior; they are culled then (only for
+# cameras below LOW_CAMERA: a higher one looks over low walls into yards).
 LOW_OBJECT = 5.0
+LOW_CAMERA = 3.0
 _LOS_SAMPLES = torch.linspace(0.04, 0.92, 12)
 
 
@@ -47,8 +49,8 @@ class DeviceScene:
 
 
 @functools.lru_cache(maxsize=64)
-def device_scene(seed: int, device: str) -> DeviceScene:
-    s = build_scene(seed)
+def device_scene(seed: int, device: str, layouts: bool = False) -> DeviceScene:
+    s = build_scene(seed, layouts)
     f32 = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32, device=device)
     prims = {}
     for k in KINDS:
@@ -89,6 +91,9 @@ def _hidden(layout: CityLayout, cam2: torch.Tensor, centre: torch.Tensor, size: 
     q = cam2[:, None, None, :] + f * (targets[:, :, None, :] - cam2[:, None, None, :])  # [M, 5, S, 2]
     ax, ay = street_offsets(layout, q[..., 0], q[..., 1])
     inside = torch.minimum(ax, ay) > layout.street_half + 1.5
+    if has_open_blocks(layout):  # plazas, parks and parking lots hide nothing
+        bx, by, _, _ = block_local(layout, q[..., 0], q[..., 1])
+        inside = inside & (block_kind(layout, bx, by) == BLOCK_BUILT)
     return inside.any(-1).all(-1)
 
 
@@ -112,7 +117,7 @@ def view_prims(scene: DeviceScene, cam_pos: torch.Tensor, cam_fwd: torch.Tensor,
                 & (lateral < along.clamp(min=0) * tan_half * 1.15 + rad + SHADOW_MARGIN)
                 & (rad * focal > MIN_PIXELS * dist))
         low = (table[None, :, F_CENTRE + 2] + table[None, :, F_SIZE + 2]) < LOW_OBJECT
-        cand = keep & low
+        cand = keep & low & (cam_pos[:, 2:3] < LOW_CAMERA)
         if cand.any():
             sub = cand.nonzero(as_tuple=True)
             hid = _hidden(scene.layout, cam_pos[sub[0], :2], centre[sub], table[sub[1], F_SIZE:F_SIZE + 3])

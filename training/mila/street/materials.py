@@ -2,7 +2,7 @@
 they stick to surfaces. Each function works on a flat subset of M hit points."""
 import torch
 
-from .city import CityLayout, street_offsets
+from .city import BLOCK_PARKING, CityLayout, block_kind, block_local, has_open_blocks, stall_lines, street_offsets
 from .ground import G_KERB, G_ROAD, G_SIDEWALK, G_TERRAIN
 from .noise import cell_random, fbm, value_noise
 from .primitives import (MAT_BARK, MAT_BIKE, MAT_BODY, MAT_BUS, MAT_CABIN, MAT_CARGO, MAT_CLOTHES, MAT_FENCE,
@@ -44,6 +44,9 @@ def ground_albedo(kind: torch.Tensor, x, y, layout: CityLayout, look: dict, salt
         zebra = (other > rh + 0.5) & (other < sh - 0.4) & (off < rh - 0.3) & (torch.remainder(off, 1.1) < 0.55)
         mark = mark | zebra
     wear = fbm(x * 1.7, y * 1.7, salt + 3) > 0.3
+    if has_open_blocks(layout):  # parking lots: painted stalls
+        bx, by, lx, ly = block_local(layout, x, y)
+        mark = mark | ((block_kind(layout, bx, by) == BLOCK_PARKING) & stall_lines(layout, lx, ly))
     road = _mix(asphalt, look['marking'] * (0.85 + 0.3 * grain)[..., None], (mark & wear).float())
     # sidewalk: square paving tiles with joints, a kerb stone band along the road
     ts = 0.45 + 0.25 * torch.remainder(salt, 3).to(x.dtype)

@@ -39,7 +39,7 @@ def _gather_rows(scene: DeviceScene, ridx):
 class ViewBatch:
     """Primitives and rows of V views, padded to common sizes."""
 
-    def __init__(self, seeds: List[int], poses, times, tan_half, focal, device):
+    def __init__(self, seeds: List[int], poses, times, tan_half, focal, device, layouts: bool = False):
         groups = {}
         for v, s in enumerate(seeds):
             groups.setdefault(s, []).append(v)
@@ -49,7 +49,7 @@ class ViewBatch:
         prims = {k: ([], []) for k in KINDS}
         rows = [[] for _ in range(8)]
         for s, views in groups.items():
-            scene = device_scene(s, str(device))
+            scene = device_scene(s, str(device), layouts)
             vi = torch.as_tensor(views, device=device)
             got, (ridx, rvalid) = view_prims(scene, poses[vi, :3, 3], poses[vi, :3, 2], times[vi],
                                              float(tan_half[vi].max()), float(focal[vi].max()))
@@ -231,7 +231,9 @@ def _sky(d, prm):
     return col + (cloud_col - col) * amount[:, None]
 
 
-def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict):
+def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict, want_anchor: bool = False):
+    """Labels, points, normals, albedo, emission, glass weight of the hits; with want_anchor also
+    the hit objects' centres (zero for the ground and buildings)."""
     V, N = t.shape
     dev = t.device
     view = torch.arange(V, device=dev)[:, None].expand(V, N)
@@ -241,6 +243,7 @@ def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict):
     albedo = torch.zeros((V, N, 3), device=dev)
     emission = torch.zeros((V, N, 3), device=dev)
     glass = torch.zeros((V, N), device=dev)
+    anchor = torch.zeros((V, N, 3), device=dev) if want_anchor else None
 
     # ground
     g = (cat == CAT_GROUND).nonzero(as_tuple=True)
@@ -317,17 +320,28 @@ def shade(o, d, t, cat, idx, code, batch: ViewBatch, prm_v: dict):
         albedo[k] = alb
         emission[k] = em
         glass[k] = gl
+        if anchor is not None:
+            anchor[k] = c
+    if want_anchor:
+        return labels, p, nrm, albedo, emission, glass, anchor
     return labels, p, nrm, albedo, emission, glass
 
 
-def _trace(poses, K, height, width, batch: ViewBatch, prm: dict):
+def _trace(poses, K, height, width, batch: ViewBatch, prm: dict, retexture=None):
     """Linear scene radiance (before the camera's response) of the rays through pixel centres of a
-    height x width image with intrinsics K, and the hit data: t, category, labels, ray directions."""
+    height x width image with intrinsics K, and the hit data: t, category, labels, ray directions.
+    retexture(view, labels, p, nrm, anchor, albedo) -> albedo (flat [V*N] hits) re-colours surfaces."""
     V, dev = poses.shape[0], poses.device
     d = camera_rays(poses, K, height, width)
     o = poses[:, None, :3, 3]
     t, cat, idx, code = cast_camera(o, d, batch, broadcast_layout(prm), poses, K, height, width)
-    labels, p, nrm, albedo, emission, glass = shade(o, d, t, cat, idx, code, batch, prm)
+    if retexture is None:
+        labels, p, nrm, albedo, emission, glass = shade(o, d, t, cat, idx, code, batch, prm)
+    else:
+        labels, p, nrm, albedo, emission, glass, anchor = shade(o, d, t, cat, idx, code, batch, prm, True)
+        view = torch.arange(V, device=dev)[:, None].expand(V, t.shape[1]).reshape(-1)
+        albedo = retexture(view, labels.reshape(-1), p.reshape(-1, 3), nrm.reshape(-1, 3), anchor.reshape(-1, 3),
+                           albedo.reshape(-1, 3)).reshape(albedo.shape)
     hit = cat != CAT_SKY
     # sun light with hard shadows: a second cast towards the sun from every lit surface point
     sun = prm["sun_dir"][:, None, :]
@@ -343,6 +357,16 @@ def _trace(poses, K, height, width, batch: ViewBatch, prm: dict):
     fog = torch.exp(-t.clamp(max=1e5) / prm["fog_distance"][:, None])[..., None]
     radiance = torch.where(hit[..., None], radiance * fog + prm["horizon"][:, None] * (1 - fog), sky)
     return radiance, t, hit, labels, d
+
+
+def sensor_noise(frame_ids: torch.Tensor, salt: torch.Tensor, n_pix: int) -> torch.Tensor:
+    """[V, n_pix, 3] unit-variance triangular noise, a hash of the pixel, the frame and the world."""
+    dev = salt.device
+    pix = torch.arange(n_pix * 3, device=dev, dtype=torch.long).reshape(1, n_pix, 3)
+    key = pix + (frame_ids.to(dev).long()[:, None, None] * 7919 + salt[:, None, None]) * (n_pix * 3)
+    u1 = hash_u32(key).float() / 4294967296.0
+    u2 = hash_u32(key + 0x9E3779B9).float() / 4294967296.0
+    return (u1 + u2 - 1.0) * 2.449
 
 
 def render_views(seeds: List[int], poses: torch.Tensor, K: torch.Tensor, times: torch.Tensor,
@@ -372,12 +396,7 @@ def render_views(seeds: List[int], poses: torch.Tensor, K: torch.Tensor, times: 
     radiance = radiance * (prm["exposure"][:, None] * (1 - prm["vignette"][:, None] * r2))[..., None]
     radiance = radiance * prm["white_balance"][:, None]
     srgb = radiance.clamp(0, 1) ** (1 / 2.2)
-    pix = torch.arange(n_pix * 3, device=dev, dtype=torch.long).reshape(1, n_pix, 3)
-    key = pix + (frame_ids.to(dev).long()[:, None, None] * 7919 + prm["salt"][:, None, None]) * (n_pix * 3)
-    u1 = hash_u32(key).float() / 4294967296.0
-    u2 = hash_u32(key + 0x9E3779B9).float() / 4294967296.0
-    noise = (u1 + u2 - 1.0) * 2.449  # triangular, unit variance
-    srgb = srgb + noise * prm["noise_sigma"][:, None, None]
+    srgb = srgb + sensor_noise(frame_ids, prm["salt"], n_pix) * prm["noise_sigma"][:, None, None]
     rgb = (srgb.clamp(0, 1) * 255 + 0.5).floor().to(torch.uint8).reshape(V, height, width, 3)
     fwd = poses[:, None, :3, 2]
     depth = (t * (d * fwd).sum(-1)).clamp(max=max_depth)

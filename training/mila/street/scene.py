@@ -2,15 +2,18 @@
 
 Everything is a deterministic function of the seed; content is generated around the whole
 WORLD_SECONDS drive, so any time window of a seed sees the same world."""
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Dict, List
 
 import numpy as np
+import torch
 
 from .appearance import Appearance
 from .blocks import RowSpec, make_block
-from .city import CityLayout
+from .city import BLOCK_BUILT, CityLayout, block_kind
+from .open_blocks import make_open_block
 from .primitives import PrimBuilder, PrimTable
 from .route import WORLD_SECONDS, CameraRig, Route, make_route
 from .traffic import make_street_traffic
@@ -45,8 +48,19 @@ def _colliding_groups(footprints: np.ndarray, route: Route) -> np.ndarray:
     return hit
 
 
+def _open_layout(seed: int, layout: CityLayout, density: dict) -> CityLayout:
+    """Randomised worlds: open blocks, crowds, fuller parking (a separate random stream, so the
+    plain world of a seed is unchanged)."""
+    rng = np.random.default_rng([seed, 2])
+    density["pedestrians"] = float(rng.uniform(0.04, 0.2))  # plain worlds: 0.03-0.09 per metre of sidewalk
+    density["parked"] = float(rng.uniform(0.6, 1.0))
+    open_blocks = float(np.round(rng.uniform(0.25, 0.6) * 64) / 64)  # exact in float32: see city.block_kind
+    return dataclasses.replace(layout, open_blocks=open_blocks, block_salt=float(rng.integers(0, 2 ** 20)))
+
+
 @functools.lru_cache(maxsize=256)  # a scene is ~1 MB; building one takes ~0.5 s of CPU
-def build_scene(seed: int) -> StreetScene:
+def build_scene(seed: int, layouts: bool = False) -> StreetScene:
+    """The world of a seed; layouts=True is its randomised variant (open blocks, crowds)."""
     rng = np.random.default_rng([seed, 1])
     layout = CityLayout.random(rng)
     route = make_route(layout, rng)
@@ -55,6 +69,8 @@ def build_scene(seed: int) -> StreetScene:
     density = {"pedestrians": float(rng.uniform(0.03, 0.09)), "tree_rows": float(rng.uniform(0.3, 0.9)),
                "traffic_gap": float(rng.uniform(15, 60)), "bike_gap": float(rng.uniform(60, 200)),
                "parked": float(rng.uniform(0.4, 0.9))}
+    if layouts:
+        layout = _open_layout(seed, layout, density)
     samples, _ = route.evaluate(route.distance(np.arange(0.0, WORLD_SECONDS + 1e-9, 0.5)))
     lo, hi = samples.min(0) - CONTENT_RADIUS, samples.max(0) + CONTENT_RADIUS
     b = PrimBuilder()
@@ -66,7 +82,11 @@ def build_scene(seed: int) -> StreetScene:
             reach = CONTENT_RADIUS + 0.75 * max(px, py)
             if np.min(np.sum((samples - centre) ** 2, 1)) > reach ** 2:
                 continue
-            rows += make_block(layout, i, j, seed, b, density)
+            kind = int(block_kind(layout, torch.tensor(i), torch.tensor(j))) if layouts else BLOCK_BUILT
+            if kind == BLOCK_BUILT:
+                rows += make_block(layout, i, j, seed, b, density)
+            else:
+                make_open_block(layout, i, j, kind, seed, b, density)
     near = lambda p, axis: np.abs(samples[:, axis] - p).min() < CONTENT_RADIUS
     for j in range(int(np.floor(lo[1] / py)), int(np.ceil(hi[1] / py)) + 1):
         if near(j * py, 1):
