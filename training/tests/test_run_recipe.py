@@ -19,6 +19,7 @@ def test_tiny_recipe_builds_a_model_from_nothing(tmp_path, capsys):
         assert (out / name).exists(), name
     recipe = json.loads((out / "recipe.json").read_text())
     assert recipe["config"] == "training/configs/tiny.json"  # no absolute path of this machine
+    assert json.loads((out / "export" / "config.json").read_text())["name"] == recipe["model"]
     start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
     assert start["event"] == "start" and start["threads"] == 1 and start["data"] == "street-cache"
     # the same command again: nothing to render, every stage done, so it only re-evaluates and exports
