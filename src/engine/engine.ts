@@ -1,7 +1,8 @@
 // The frame engine: source -> model runtime -> renderer, framework-free. Owns the model session,
 // the current source, the frame loop, statistics, recording and recovery from a lost GPU device.
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_MODEL_ID, TINY_MODEL_ID, type AppSettings } from '../app/urlState';
+import { DEFAULT_MODEL_ID, TINY_MODEL_ID } from '../runtime/presets';
+import type { AppSettings } from './settings';
 import type { FramePrediction } from '../runtime';
 import type { OverlayFrame } from '../render/types';
 import { fitWithin } from '../source/displaySize';

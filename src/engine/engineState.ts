@@ -1,5 +1,5 @@
 // The engine's observable state: everything the UI shows, as plain data.
-import type { AppSettings } from '../app/urlState';
+import type { AppSettings } from './settings';
 import type { BackendInfo } from '../runtime';
 import type { DepthRange } from '../render/colormaps';
 import type { SampleInfo } from '../source/samples';

@@ -2,7 +2,7 @@
 // and the renderer drawing its outputs. Created in phases the UI shows (backend, weights, warm-up).
 import * as tf from '@tensorflow/tfjs-core';
 import { costModel, initBackend, loadModel, MilaRunner, type BackendInfo, type CostModel, type MilaModel } from '../runtime';
-import type { BackendName, RunMode } from '../app/urlState';
+import type { BackendName, RunMode } from '../runtime/modes';
 import { depthRangeFor } from '../render/colormaps';
 import { Canvas2dOverlayRenderer } from '../render/canvas2dOverlayRenderer';
 import type { OverlayRenderer, OverlayStyle } from '../render/types';

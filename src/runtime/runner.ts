@@ -4,13 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeEntry, type KeyframeMemory } from './memory';
 import { disposeOutputs, type MilaModel, type TaskOutputs } from './milaModel';
+import { RUN_MODES, type FrameNet, type RunMode } from './modes';
 import { KeyframeScheduler, type ResetReason } from './scheduler';
-
-export type RunnerMode = 'mila' | 'fast-only' | 'reuse';
-const MODES: readonly RunnerMode[] = ['mila', 'fast-only', 'reuse'];
-
-/** Which computation produced a frame. */
-export type FrameNet = 'slow' | 'fast+ila' | 'fast' | 'reuse';
 
 export interface FramePrediction {
   index: number; // frames processed by this runner before this one
@@ -51,20 +46,20 @@ class Prediction implements FramePrediction {
   }
 }
 
-function checkMode(mode: string): RunnerMode {
-  if (!MODES.includes(mode as RunnerMode)) throw new RangeError(`runner mode must be one of ${MODES.join(', ')} (got ${mode})`);
-  return mode as RunnerMode;
+function checkMode(mode: string): RunMode {
+  if (!RUN_MODES.includes(mode as RunMode)) throw new RangeError(`runner mode must be one of ${RUN_MODES.join(', ')} (got ${mode})`);
+  return mode as RunMode;
 }
 
 export class MilaRunner {
   private readonly scheduler: KeyframeScheduler;
   private readonly memory: KeyframeMemory;
-  private mode: RunnerMode;
+  private mode: RunMode;
   private lastKeyframe: TaskOutputs | null = null; // 'reuse' mode only
   private processed = 0;
   private disposed = false;
 
-  constructor(private readonly model: MilaModel, opts: { interval: number; mode?: RunnerMode }) {
+  constructor(private readonly model: MilaModel, opts: { interval: number; mode?: RunMode }) {
     this.scheduler = new KeyframeScheduler(opts.interval);
     this.mode = checkMode(opts.mode ?? 'mila');
     this.memory = model.createMemory();
@@ -74,7 +69,7 @@ export class MilaRunner {
     return this.scheduler.interval;
   }
 
-  get currentMode(): RunnerMode {
+  get currentMode(): RunMode {
     return this.mode;
   }
 
@@ -94,7 +89,7 @@ export class MilaRunner {
   }
 
   /** Switching mode starts over with a keyframe (the memory of the other mode is not valid). */
-  setMode(mode: RunnerMode): void {
+  setMode(mode: RunMode): void {
     checkMode(mode);
     if (mode === this.mode) return;
     this.mode = mode;
