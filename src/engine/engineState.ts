@@ -7,7 +7,9 @@ import type { SourceKind } from '../source/types';
 import type { EngineMessage } from './messages';
 import type { StatsSnapshot } from './stats';
 
-export type EnginePhase = 'starting' | 'backend' | 'weights' | 'warmup' | 'ready' | 'recovering' | 'failed';
+import type { EnginePhase } from './phase';
+
+export type { EnginePhase };
 
 export interface ModelSummary {
   id: string;
