@@ -1,6 +1,8 @@
 // The engine's observable state: everything the UI shows, as plain data.
 import type { AppSettings } from './settings';
 import type { BackendInfo } from '../runtime';
+import type { FrameNet } from '../runtime/modes';
+import type { KeyframeCause } from '../runtime/scheduler';
 import type { DepthRange } from '../render/colormaps';
 import type { SampleInfo } from '../source/samples';
 import type { SourceKind } from '../source/types';
@@ -38,7 +40,8 @@ export interface SourceSummary {
 export interface LastFrame {
   index: number;
   isKeyframe: boolean;
-  net: string; // 'slow' | 'fast+ila' | 'fast' | 'reuse'
+  net: FrameNet;
+  keyframeCause: KeyframeCause | null; // why the slow net ran: interval, seek, source, start, k-change
   mediaTime: number;
 }
 

@@ -164,7 +164,7 @@ export class FramePipeline {
     const at = this.now();
     this.deps.stats.record({ isKeyframe: p.isKeyframe, ms: at - t0, at, readbackBytes, gflops: frameNetGflops(session.info.cost, p.net) });
     this.deps.board.clear('frame');
-    this.deps.onFrameDone({ index: p.index, isKeyframe: p.isKeyframe, net: p.net, mediaTime: info.mediaTime });
+    this.deps.onFrameDone({ index: p.index, isKeyframe: p.isKeyframe, net: p.net, keyframeCause: p.keyframeCause, mediaTime: info.mediaTime });
   }
 
   private reportError(e: unknown): void {

@@ -5,7 +5,7 @@ export { ModelLoadError, loadModel, loadModelJson, type LoadModelOptions } from 
 export { parseManifest, type ManifestGroup } from './weights/manifest';
 export { MilaModel, disposeOutputs, type TaskOutputs } from './milaModel';
 export { KeyframeMemory, disposeEntry, type KeyframeMemoryEntry } from './memory';
-export { KeyframeScheduler, checkInterval, MIN_INTERVAL, MAX_INTERVAL, type ResetReason } from './scheduler';
+export { KeyframeScheduler, checkInterval, MIN_INTERVAL, MAX_INTERVAL, type ResetReason, type KeyframeCause } from './scheduler';
 export { MilaRunner, type FramePrediction } from './runner';
 export { RUN_MODES, BACKEND_NAMES, type RunMode, type FrameNet, type BackendName } from './modes';
 export { costModel, frameNetGflops, modeAverageGflops, type CostModel } from './costModel';

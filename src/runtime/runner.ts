@@ -5,13 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeEntry, type KeyframeMemory } from './memory';
 import { disposeOutputs, type MilaModel, type TaskOutputs } from './milaModel';
 import { RUN_MODES, type FrameNet, type RunMode } from './modes';
-import { KeyframeScheduler, type ResetReason } from './scheduler';
+import { KeyframeScheduler, type KeyframeCause, type ResetReason } from './scheduler';
 
 export interface FramePrediction {
   index: number; // frames processed by this runner before this one
   isKeyframe: boolean; // the slow net ran on this frame
   offset: number; // processed frames since the last keyframe (0 on keyframes)
   net: FrameNet;
+  keyframeCause: KeyframeCause | null; // why the slow net ran (null when it did not)
   segmentation: tf.Tensor4D; // [1,H,W,N] logits, owned by the prediction
   depth: tf.Tensor4D; // [1,H,W,1] metres, owned by the prediction
   labels(): tf.Tensor3D; // lazy argmax [1,H,W] int32, owned by the prediction
@@ -29,6 +30,7 @@ class Prediction implements FramePrediction {
     readonly net: FrameNet,
     readonly segmentation: tf.Tensor4D,
     readonly depth: tf.Tensor4D,
+    readonly keyframeCause: KeyframeCause | null = null,
   ) {}
 
   labels(): tf.Tensor3D {
@@ -101,7 +103,7 @@ export class MilaRunner {
     if (this.disposed) throw new Error('MilaRunner has been disposed');
     const input = this.model.preprocess(pixels);
     try {
-      const { isKeyframe, offset } = this.scheduler.next();
+      const { isKeyframe, offset, cause } = this.scheduler.next();
       const index = this.processed++;
       if (this.mode === 'fast-only') {
         const o = this.model.runFastOnly(input);
@@ -116,7 +118,7 @@ export class MilaRunner {
           if (this.lastKeyframe) disposeOutputs(this.lastKeyframe);
           this.lastKeyframe = { segmentation: tf.clone(outputs.segmentation), depth: tf.clone(outputs.depth) };
         }
-        return new Prediction(index, true, 0, 'slow', outputs.segmentation, outputs.depth);
+        return new Prediction(index, true, 0, 'slow', outputs.segmentation, outputs.depth, cause);
       }
       if (this.mode === 'reuse') {
         const last = this.lastKeyframe!;

@@ -92,7 +92,7 @@ export function fakeSession(k = 2) {
     step: vi.fn((_pixels: unknown) => {
       const isKeyframe = index % k === 0;
       const p = {
-        index: index++, isKeyframe, offset: 0, net: (isKeyframe ? 'slow' : 'fast+ila') as FrameNet,
+        index: index++, isKeyframe, offset: 0, net: (isKeyframe ? 'slow' : 'fast+ila') as FrameNet, keyframeCause: isKeyframe ? 'interval' : null,
         segmentation: fakeTensor(), depth: fakeTensor(), disposed: false,
         labels: () => fakeTensor(),
         dispose() { this.disposed = true; },

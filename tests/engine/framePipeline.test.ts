@@ -34,7 +34,7 @@ describe('FramePipeline', () => {
     const snap = t.stats.snapshot(100, null);
     expect([snap.processed, snap.keyframes, snap.fastFrames]).toEqual([2, 1, 1]);
     expect(snap.gflopsPerFrame).toBe((10 + 2) / 2); // slow + fast+ila from the cost model
-    expect(t.done.mock.calls.map(([f]) => [f.index, f.net, f.mediaTime])).toEqual([[0, 'slow', 0], [1, 'fast+ila', 0.1]]);
+    expect(t.done.mock.calls.map(([f]) => [f.index, f.net, f.keyframeCause, f.mediaTime])).toEqual([[0, 'slow', 'interval', 0], [1, 'fast+ila', null, 0.1]]);
     expect(t.pipeline.positionProcessed).toBe(true);
     expect(t.s.predictions[0].disposed).toBe(true); // replaced by the second frame
     expect(t.s.predictions[1].disposed).toBe(false); // on screen, kept for redraws
