@@ -10,10 +10,10 @@ import type { FrameSource } from '../source/types';
 import { openVideoFile } from '../source/videoElementSource';
 import { openWebcam } from '../source/webcamSource';
 import { resetWebGpuBackend, settleWithin } from './deviceRecovery';
-import type { EngineState } from './engineState';
+import { initialEngineState, type EngineState } from './engineState';
 import { FramePipeline } from './framePipeline';
 import { MessageBoard } from './messageBoard';
-import { CHOOSE_SOURCE_HINT, deviceText, sampleMissingMessage, sampleUnknownMessage, type EngineMessage } from './messages';
+import { CHOOSE_SOURCE_HINT, deviceText, sampleMissingMessage, samplesProblemMessage, sampleUnknownMessage, type EngineMessage } from './messages';
 import { forgetCachedModel } from './modelCache';
 import { ModelMissingError, ModelSession, modelBaseUrl } from './modelSession';
 import { PhaseMachine } from './phase';
@@ -42,23 +42,7 @@ export class MilaEngine {
   private processing: { source: FrameSource; session: ModelSession } | null = null; // see startProcessing()
 
   constructor(settings: AppSettings) {
-    this.store = new Store<EngineState>({
-      phase: 'starting',
-      phaseDetail: '',
-      progress: null,
-      backend: null,
-      renderer: null,
-      model: null,
-      samples: [],
-      source: null,
-      opening: null,
-      playing: false,
-      lastFrame: null,
-      stats: this.stats.snapshot(0, null),
-      messages: [],
-      recording: false,
-      settings,
-    });
+    this.store = new Store<EngineState>(initialEngineState(settings, this.stats.snapshot(0, null)));
     const store = this.store;
     this.board = new MessageBoard(store);
     this.phases = new PhaseMachine(store);
@@ -120,7 +104,7 @@ export class MilaEngine {
     const sessionReady = this.createSession();
     const { samples, problem } = await listSamples();
     this.store.set({ samples });
-    if (problem) this.post({ id: 'samples', level: 'warning', text: problem });
+    if (problem) this.post(samplesProblemMessage(problem));
     // A source the user chose (or is opening) while the samples were listed wins over the URL's.
     if (this.sources.requested === 0) await this.openInitialSource();
     const ok = await sessionReady;

@@ -62,3 +62,24 @@ export interface EngineState {
   recording: boolean;
   settings: AppSettings;
 }
+
+/** Before start(): no model, no source, no messages. */
+export function initialEngineState(settings: AppSettings, stats: StatsSnapshot): EngineState {
+  return {
+    phase: 'starting',
+    phaseDetail: '',
+    progress: null,
+    backend: null,
+    renderer: null,
+    model: null,
+    samples: [],
+    source: null,
+    opening: null,
+    playing: false,
+    lastFrame: null,
+    stats,
+    messages: [],
+    recording: false,
+    settings,
+  };
+}

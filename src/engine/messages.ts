@@ -73,6 +73,11 @@ export function sampleMissingMessage(want: string): EngineMessage {
     : { id: 'source', level: 'info', text: 'No bundled sample video: choose a file or the webcam.' };
 }
 
+/** The bundled samples could not be listed (`problem`: what the sample index reader found). */
+export function samplesProblemMessage(problem: string): EngineMessage {
+  return { id: 'samples', level: 'warning', text: problem };
+}
+
 export function sampleUnknownMessage(id: string): EngineMessage {
   return { id: 'source', level: 'error', text: `Sample "${id}" does not exist.` };
 }

@@ -1,7 +1,7 @@
 // Node fakes for the engine's parts: a video element, a model session (runner + renderer), a
 // capturer, a frame loop driven by hand, and the store/board pair every part reports to.
 import { vi } from 'vitest';
-import type { EngineState } from '../../src/engine/engineState';
+import { initialEngineState, type EngineState } from '../../src/engine/engineState';
 import type { Capturer, Loop, LoopFactory, PipelineSession } from '../../src/engine/framePipeline';
 import { MessageBoard } from '../../src/engine/messageBoard';
 import { FrameStats } from '../../src/engine/stats';
@@ -11,11 +11,8 @@ import type { CostModel } from '../../src/runtime/costModel';
 import type { FrameNet } from '../../src/runtime/modes';
 
 export function initialState(): EngineState {
-  return {
-    phase: 'starting', phaseDetail: '', progress: null, backend: null, renderer: null, model: null, samples: [], source: null,
-    opening: null, playing: false, lastFrame: null, stats: new FrameStats().snapshot(0, null), messages: [], recording: false,
-    settings: { model: 'm', k: 5, view: 'split', opacity: 0.6, split: 0.5, src: '', backend: null, loop: true, play: true, mode: 'mila' },
-  };
+  const settings = { model: 'm', k: 5, view: 'split', opacity: 0.6, split: 0.5, src: '', backend: null, loop: true, play: true, mode: 'mila' } as const;
+  return initialEngineState({ ...settings }, new FrameStats().snapshot(0, null));
 }
 
 export function storeAndBoard() {
