@@ -6,6 +6,7 @@ The expectations do not come from either implementation under test:
   `<module>.kernel` [kh,kw,cin,cout] and `<module>.bias` [cout] (BatchNorm folded by the converter);
 - gflops.json: FLOPs counted from the output shapes of the convolutions PyTorch executes (forward
   hooks) plus ILA's attention, 2*h*w*M*L*L*(d + value width) per group, not from either cost model.
+eval-table-keys.json is hand-written (the metric names of both evaluators' tables).
 src/runtime and training/mila are then tested against these files (tests/contract/*.test.ts and
 training/tests/test_contract.py).
 """
