@@ -1,11 +1,11 @@
 // The pure half of `npm run bench` (scripts/bench.ts): command-line arguments, the result the
 // bench page returns, and its rendering as a text table (stdout) and as Markdown (--out), so
 // both are unit-tested (tests/scripts/benchReport.test.ts) without a browser.
-import type { BackendName } from '../src/runtime/backend';
+import { BACKEND_NAMES, type BackendName } from '../src/runtime/modes';
 import { scanFlags } from '../src/node/cliFlags';
 
 /** The backends the bench accepts, in initBackend's fallback-chain order. */
-export const BENCH_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export const BENCH_BACKENDS: readonly BackendName[] = BACKEND_NAMES;
 
 export interface BenchResult {
   model: string;

@@ -23,12 +23,15 @@ test.afterAll(async () => {
 
 /** Uploads `file`, expects the source message to match, then proves the app still processes frames. */
 async function rejectsWith(file: string, message: RegExp): Promise<void> {
+  const label = page.getByTestId('source-label');
+  const before = await label.textContent();
+  expect(before).toBeTruthy(); // a source is on screen (beforeAll)
   await uploadVideo(page, file);
   await expect(page.getByTestId('message-source')).toContainText(message, { timeout: 30_000 });
-  const before = (await figures(page)).framesProcessed;
+  const processed = (await figures(page)).framesProcessed;
   await step(page, 1); // the previous source is still loaded and usable
-  expect((await figures(page)).framesProcessed).toBe(before + 1);
-  expect(page.getByTestId('source-label')).toBeTruthy();
+  expect((await figures(page)).framesProcessed).toBe(processed + 1);
+  await expect(label).toHaveText(before!); // and still the one on screen
 }
 
 test('a non-video file', async () => {

@@ -11,9 +11,7 @@ test.describe.configure({ mode: 'serial', timeout: 400_000 });
 let page: Page;
 // On WebGPU the overlay is composited on the GPU: not one byte of a frame is read back.
 // (helpers/browser.ts gives Chromium the Vulkan flags under which a WebGPU canvas presents.)
-async function expectedReadback(): Promise<number> {
-  return 0;
-}
+const WEBGPU_READBACK_BYTES_PER_FRAME = 0;
 
 test.beforeAll(async ({ browser }) => {
   page = await openApp(browser, '/?model=tiny&src=upload&play=0&k=5&view=split');
@@ -34,7 +32,7 @@ test('an uploaded video is processed on WebGPU with zero readback; K=5 gives cei
   const f = await figures(page);
   expect(f.framesProcessed).toBe(23);
   expect(f.keyframes).toBe(Math.ceil(23 / 5));
-  const perFrame = await expectedReadback();
+  const perFrame = WEBGPU_READBACK_BYTES_PER_FRAME;
   expect(f.readbackBytesLastFrame).toBe(perFrame);
   expect(f.readbackBytesTotal).toBe(23 * perFrame);
   expect(f.lastError).toBeNull();
@@ -78,7 +76,7 @@ test('overlay pixels differ from the video and between the segmentation and dept
   // side by side doubles the canvas width; readback stays at zero through redraws
   await page.getByTestId('view-side').check();
   await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width / c.height)).toBeCloseTo((2 * 320) / 180, 2);
-  expect((await figures(page)).readbackBytesLastFrame).toBe(await expectedReadback());
+  expect((await figures(page)).readbackBytesLastFrame).toBe(WEBGPU_READBACK_BYTES_PER_FRAME);
 });
 
 test('numTensors stays flat over 200 frames', async () => {
@@ -94,7 +92,7 @@ test('numTensors stays flat over 200 frames', async () => {
   expect(f.lastError).toBeNull();
   expect(Math.max(...counts)).toBeLessThanOrEqual(before + 2); // +2: ILA memory may still be filling
   expect(counts[counts.length - 1]).toBe(counts[counts.length - 2]);
-  expect(f.readbackBytesLastFrame).toBe(await expectedReadback());
+  expect(f.readbackBytesLastFrame).toBe(WEBGPU_READBACK_BYTES_PER_FRAME);
 });
 
 test('a lost GPU device is recovered by re-initialising', async () => {

@@ -1,30 +1,12 @@
 // Every control of the page as plain data, read from and written to the URL query, so a state
 // can be shared as a link and set by tests. Framework-free: no React, no DOM beyond URLSearchParams.
+// The vocabulary comes from the layers below: view modes (render), run modes, backends and model ids
+// (runtime), the settings type (engine).
 import { urlText } from '../engine/messages';
+import type { AppSettings } from '../engine/settings';
+import { VIEW_MODES } from '../render/types';
+import { BACKEND_NAMES, RUN_MODES, type BackendName } from '../runtime/modes';
 import { DEFAULT_MODEL_ID } from '../runtime/presets';
-
-export const VIEW_MODES = ['seg', 'depth', 'side', 'split', 'video'] as const;
-export type ViewMode = (typeof VIEW_MODES)[number];
-export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export const RUN_MODES = ['mila', 'fast-only', 'reuse'] as const;
-export type RunMode = (typeof RUN_MODES)[number];
-
-export { DEFAULT_MODEL_ID }; // the shipped model, public/models/mila-street-v1/ (src/runtime/presets.ts)
-export const TINY_MODEL_ID = 'tiny';
-
-export interface AppSettings {
-  model: string; // directory name under public/models/
-  k: number; // keyframe interval 1..30
-  view: ViewMode;
-  opacity: number; // overlay opacity 0..1
-  split: number; // divider position 0..1 (view=split)
-  src: string; // sample id, 'upload' or 'webcam'; '' = first bundled sample
-  backend: BackendName | null; // null = best available
-  loop: boolean;
-  play: boolean; // start playing once ready (false: wait, e.g. for stepping in tests)
-  mode: RunMode;
-}
 
 export const DEFAULT_SETTINGS: AppSettings = {
   model: DEFAULT_MODEL_ID,
@@ -98,7 +80,7 @@ export function parseSettings(query: string): { settings: AppSettings; problems:
   const modelOk = MODEL_ID.test(modelRaw);
   if (!modelOk) q.problems.push(urlText.notModelId(modelRaw, d.model));
   const view = q.oneOf('view', VIEW_MODES, d.view);
-  const backendName = q.oneOf<BackendName | 'auto'>('backend', BACKENDS, 'auto', ['auto']);
+  const backendName = q.oneOf<BackendName | 'auto'>('backend', BACKEND_NAMES, 'auto', ['auto']);
   const mode = q.oneOf('mode', RUN_MODES, d.mode);
   const k = q.number('k', 1, 30, d.k, true);
   const opacity = q.number('opacity', 0, 1, d.opacity, false);

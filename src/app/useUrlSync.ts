@@ -1,6 +1,7 @@
 // Mirrors the settings into the address bar (replaceState: no history spam), so any state is a link.
 import { useEffect } from 'react';
-import { serializeSettings, type AppSettings } from './urlState';
+import type { AppSettings } from '../engine/settings';
+import { serializeSettings } from './urlState';
 
 export function useUrlSync(settings: AppSettings): void {
   useEffect(() => {

@@ -17,7 +17,7 @@ export interface MilaDebugHandle {
   readonly lastError: string | null;
   readonly messages: { id: string; level: string; text: string }[];
   readonly deviceLosses: number;
-  readonly lastFrame: { index: number; isKeyframe: boolean; net: string } | null;
+  readonly lastFrame: { index: number; isKeyframe: boolean; net: string; keyframeCause: string | null } | null;
   /** Processes the next n frames one at a time (pauses playback first). */
   step(n?: number): Promise<void>;
   /** Destroys the GPUDevice, as a driver reset would (tests the recovery path). */

@@ -1,74 +1,77 @@
-// The frame engine: source -> model runtime -> renderer, framework-free. Owns the model session,
-// the current source, the frame loop, statistics, recording and recovery from a lost GPU device.
-import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_MODEL_ID, TINY_MODEL_ID, type AppSettings } from '../app/urlState';
-import type { FramePrediction } from '../runtime';
-import type { OverlayFrame } from '../render/types';
-import { fitWithin } from '../source/displaySize';
+// The frame engine: source -> model runtime -> renderer, framework-free. A thin composition of
+// its parts (docs/ARCHITECTURE.md "Engine"): SessionManager (model, backend, device loss),
+// SourceController (open, switch, play, seek, loop), FramePipeline (one frame: capture, runner,
+// render, stats), Recording, MessageBoard and the PhaseMachine. It decides only what crosses them:
+// when a source is processed, playback with and without a model, settings, and recovery.
+import { modeAverageGflops } from '../runtime/costModel';
 import { FrameCapturer } from '../source/frameCapture';
 import { listSamples, openSample } from '../source/samples';
 import type { FrameSource } from '../source/types';
-import { describeMediaError, openVideoFile } from '../source/videoElementSource';
+import { openVideoFile } from '../source/videoElementSource';
 import { openWebcam } from '../source/webcamSource';
 import { resetWebGpuBackend, settleWithin } from './deviceRecovery';
-import type { EngineState, SourceSummary } from './engineState';
-import { FrameLoop, type VideoFrameInfo } from './frameLoop';
-import { CHOOSE_SOURCE_HINT, errorText, modelProblemMessage, sampleMissingMessage, sourceProblemMessage, type EngineMessage } from './messages';
+import { initialEngineState, type EngineState } from './engineState';
+import { FramePipeline } from './framePipeline';
+import { MessageBoard } from './messageBoard';
+import { CHOOSE_SOURCE_HINT, deviceText, sampleMissingMessage, samplesProblemMessage, sampleUnknownMessage, type EngineMessage } from './messages';
 import { fetchModelAbout } from './modelAbout';
 import { forgetCachedModel } from './modelCache';
-import { ModelMissingError, ModelSession, modelBaseUrl, type LoadPhase } from './modelSession';
+import { ModelMissingError, ModelSession, modelBaseUrl } from './modelSession';
+import { PhaseMachine } from './phase';
 import { ReadbackMeter } from './readbackMeter';
-import { CanvasRecorder, downloadBlob } from './recorder';
-import { FrameStats } from './stats';
+import { Recording } from './recording';
+import { SessionManager } from './sessionManager';
+import type { AppSettings } from './settings';
+import { DEFAULT_FPS, SourceController } from './sourceController';
+import { FrameStats, type StatsSnapshot } from './stats';
 import { Store } from './store';
 
-const DEFAULT_FPS = 30;
 const STATS_EMIT_MS = 250;
-
-interface CurrentFrame {
-  frame: OverlayFrame;
-  prediction: FramePrediction;
-}
 
 export class MilaEngine {
   readonly store: Store<EngineState>;
-  private session: ModelSession | null = null;
-  private source: FrameSource | null = null;
-  private loop: FrameLoop | null = null;
-  private capturer: FrameCapturer | null = null;
-  private current: CurrentFrame | null = null;
-  private redrawing: Promise<void> | null = null;
-  private readonly stats = new FrameStats();
   readonly meter = new ReadbackMeter();
+  private readonly stats = new FrameStats();
+  private readonly board: MessageBoard;
+  private readonly phases: PhaseMachine<EngineState>;
+  private readonly sessions: SessionManager;
+  private readonly sources: SourceController;
+  private readonly pipeline: FramePipeline;
+  private readonly recording: Recording;
   private host: HTMLElement | null = null;
-  private generation = 0; // bumped on teardown: late results of older sessions are ignored
-  private positionProcessed = false; // the frame at the video's current position has been drawn
-  private lastMediaTime = -1;
   private lastStatsEmit = 0;
-  private tearingDown = false;
-  private sourceRequests = 0; // sources asked for so far; the newest request wins
   private processing: { source: FrameSource; session: ModelSession } | null = null; // see startProcessing()
-  deviceLosses = 0;
-  lastError: string | null = null;
 
   constructor(settings: AppSettings) {
-    this.store = new Store<EngineState>({
-      phase: 'starting',
-      phaseDetail: '',
-      progress: null,
-      backend: null,
-      renderer: null,
-      model: null,
-      samples: [],
-      source: null,
-      opening: null,
-      playing: false,
-      lastFrame: null,
-      stats: this.stats.snapshot(0, null),
-      messages: [],
-      recording: false,
-      settings,
+    this.store = new Store<EngineState>(initialEngineState(settings, this.stats.snapshot(0, null)));
+    const store = this.store;
+    this.board = new MessageBoard(store);
+    this.phases = new PhaseMachine(store);
+    this.sessions = new SessionManager({
+      store,
+      phases: this.phases,
+      board: this.board,
+      createSession: (req, cb) => ModelSession.create(req, cb),
+      isMissing: (e) => e instanceof ModelMissingError,
+      forgetModel: (id) => void forgetCachedModel(modelBaseUrl(id)),
+      fetchAbout: (id) => fetchModelAbout(modelBaseUrl(id)),
+      resetBackend: resetWebGpuBackend,
+      meter: this.meter,
+      onDeviceLost: (reason) => void this.recover(reason),
     });
+    this.sources = new SourceController({ store, board: this.board, mount: (v) => this.host?.prepend(v), onMediaError: () => this.pause() });
+    this.sources.loop = settings.loop;
+    this.pipeline = new FramePipeline({
+      stats: this.stats,
+      board: this.board,
+      meter: this.meter,
+      renderOptions: () => ({ view: this.settings.view, opacity: this.settings.opacity, split: this.settings.split }),
+      onFrameDone: (lastFrame) => {
+        store.set({ lastFrame });
+        this.emitStats(false);
+      },
+    });
+    this.recording = new Recording({ store, board: this.board });
   }
 
   get settings(): AppSettings {
@@ -76,7 +79,15 @@ export class MilaEngine {
   }
 
   get activeSession(): ModelSession | null {
-    return this.session;
+    return this.sessions.session;
+  }
+
+  get deviceLosses(): number {
+    return this.sessions.deviceLosses;
+  }
+
+  get lastError(): string | null {
+    return this.board.lastError;
   }
 
   /** The stage element the engine draws into (the engine adds its canvas and video there). */
@@ -95,12 +106,19 @@ export class MilaEngine {
     const sessionReady = this.createSession();
     const { samples, problem } = await listSamples();
     this.store.set({ samples });
-    if (problem) this.post({ id: 'samples', level: 'warning', text: problem });
+    if (problem) this.post(samplesProblemMessage(problem));
     // A source the user chose (or is opening) while the samples were listed wins over the URL's.
-    if (this.sourceRequests === 0) await this.openInitialSource();
+    if (this.sources.requested === 0) await this.openInitialSource();
     const ok = await sessionReady;
     if (ok) await this.startProcessing();
     else await this.playUnprocessed();
+  }
+
+  private async createSession(): Promise<boolean> {
+    const s = this.settings;
+    const session = await this.sessions.create({ modelId: s.model, backend: s.backend, k: s.k, mode: s.mode, canvas: () => this.newCanvas() });
+    this.pipeline.setSession(session, session ? new FrameCapturer(session.renderer.kind === 'canvas2d') : null);
+    return session !== null;
   }
 
   /**
@@ -108,91 +126,19 @@ export class MilaEngine {
    * the model becomes ready (the source was shown while it loaded) and when a source opens.
    */
   private async startProcessing(): Promise<void> {
-    const src = this.source;
-    const session = this.session;
-    if (!src || !session || !this.loop) return;
-    if (this.processing?.source === src && this.processing.session === session) return; // already under way
-    this.processing = { source: src, session };
-    session.runner.reset('source');
-    this.positionProcessed = false;
-    this.lastMediaTime = -1;
+    const source = this.sources.current;
+    const session = this.sessions.session;
+    if (!source || !session || !this.pipeline.hasVideo) return;
+    if (this.processing?.source === source && this.processing.session === session) return; // already under way
+    this.processing = { source, session };
+    this.pipeline.restart();
     if (this.settings.play) await this.play();
     else await this.step(1);
   }
 
   /** No model (it failed to load): the source still shows and plays, without overlays. */
   private async playUnprocessed(): Promise<void> {
-    if (this.source && this.settings.play && this.store.get().phase === 'failed') await this.play();
-  }
-
-  private async createSession(): Promise<boolean> {
-    const s = this.settings;
-    const phaseNames: Record<LoadPhase, EngineState['phase']> = { backend: 'backend', weights: 'weights', warmup: 'warmup' };
-    try {
-      const session = await ModelSession.create(
-        { modelId: s.model, backend: s.backend, k: s.k, mode: s.mode, canvas: () => this.newCanvas() },
-        {
-          onPhase: (phase, detail) => this.store.set({ phase: phaseNames[phase], phaseDetail: detail, progress: phase === 'weights' ? { loaded: 0, total: 0 } : this.store.get().progress }),
-          onProgress: (loaded, total) => this.store.set({ progress: { loaded, total } }),
-        },
-      );
-      this.session = session;
-      this.meter.install();
-      this.capturer = new FrameCapturer(session.renderer.kind === 'canvas2d');
-      const { info } = session;
-      const cfg = info.model.config;
-      this.store.set({
-        phase: 'ready',
-        phaseDetail: '',
-        backend: info.backend,
-        renderer: session.renderer.kind,
-        model: {
-          id: info.modelId,
-          name: cfg.name,
-          classes: cfg.segmentation.classes,
-          colors: cfg.segmentation.colors,
-          inputWidth: cfg.input.width,
-          inputHeight: cfg.input.height,
-          depthRange: info.style.depthRange,
-          bytes: info.loadedBytes,
-          cachedShards: info.cachedShards,
-          isTiny: info.modelId === TINY_MODEL_ID,
-          about: null,
-        },
-      });
-      this.clear('model');
-      void this.showAbout(info.modelId);
-      if (info.backend.fallbackReason) {
-        this.post({ id: 'backend', level: 'warning', text: `Running on ${info.backend.backend}, not ${s.backend ?? 'webgpu'}: ${info.backend.fallbackReason}.` });
-      }
-      if (info.canvasFallbackReason) {
-        this.post({
-          id: 'compositing',
-          level: 'warning',
-          text: `Inference runs on WebGPU, but ${info.canvasFallbackReason}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
-        });
-      }
-      this.watchDevice(session);
-      return true;
-    } catch (e) {
-      this.lastError = errorText(e);
-      const missing = e instanceof ModelMissingError;
-      if (!missing) void forgetCachedModel(modelBaseUrl(s.model));
-      this.store.set({ phase: 'failed', phaseDetail: '', progress: null });
-      this.post(modelProblemMessage(e, s.model, DEFAULT_MODEL_ID, TINY_MODEL_ID, missing));
-      return false;
-    }
-  }
-
-  /** The model's about.json line (an optional file): a malformed one is a warning, not a failure. */
-  private async showAbout(modelId: string): Promise<void> {
-    try {
-      const about = await fetchModelAbout(modelBaseUrl(modelId));
-      const model = this.store.get().model;
-      if (about && model?.id === modelId) this.store.set({ model: { ...model, about } });
-    } catch (e) {
-      this.post({ id: 'about', level: 'warning', text: `The description of model "${modelId}" could not be read: ${errorText(e)}` });
-    }
+    if (this.sources.current && this.settings.play && this.phases.failed) await this.play();
   }
 
   private newCanvas(): HTMLCanvasElement {
@@ -210,10 +156,7 @@ export class MilaEngine {
     if (want === 'upload') return; // the hint is up since start()
     const samples = this.store.get().samples;
     const sample = want ? samples.find((x) => x.id === want) : samples[0];
-    if (!sample) {
-      this.post(sampleMissingMessage(want));
-      return;
-    }
+    if (!sample) return this.post(sampleMissingMessage(want));
     await this.openSample(sample.id);
   }
 
@@ -221,7 +164,7 @@ export class MilaEngine {
 
   async openSample(id: string): Promise<void> {
     const info = this.store.get().samples.find((x) => x.id === id);
-    if (!info) return this.post({ id: 'source', level: 'error', text: `Sample "${id}" does not exist.` });
+    if (!info) return this.post(sampleUnknownMessage(id));
     await this.switchSource(`sample "${info.name}"`, id, () => openSample(info));
   }
 
@@ -236,69 +179,15 @@ export class MilaEngine {
   /**
    * Opens the new source fully before replacing the old one: a bad file leaves the old one playing.
    * Works in every phase: while the model loads (or after it failed) the source is shown unprocessed.
-   * When several opens overlap, the one asked for last wins; an older one that finishes later is dropped.
    */
   private async switchSource(what: string, id: string, open: () => Promise<FrameSource>): Promise<void> {
-    const request = ++this.sourceRequests;
-    this.store.set({ opening: what });
-    let source: FrameSource;
-    try {
-      source = await open();
-    } catch (e) {
-      if (request !== this.sourceRequests) return; // superseded: its problem no longer matters
-      this.lastError = errorText(e);
-      this.store.set({ opening: null });
-      this.post(sourceProblemMessage(e));
-      return;
-    }
-    if (request !== this.sourceRequests) {
-      source.dispose();
-      return;
-    }
-    this.store.set({ opening: null });
-    this.clear('source');
-    await this.useSource(source, id);
-  }
-
-  private async useSource(source: FrameSource, id: string): Promise<void> {
-    this.loop?.stop();
-    await this.loop?.idle();
-    this.disposeCurrent();
-    const old = this.source;
-    old?.video.remove();
-    old?.dispose();
-    this.source = source;
-    const v = source.video;
-    v.loop = this.settings.loop && source.canSeek;
-    v.className = 'stage-video';
-    this.host?.prepend(v);
-    v.addEventListener('error', () => {
-      this.post(sourceProblemMessage(describeMediaError(v.error, source.label, null)));
-      this.pause();
-    });
-    v.addEventListener('ended', () => this.store.set({ playing: false }));
-    this.session?.runner.reset('source');
-    this.positionProcessed = false;
-    this.lastMediaTime = -1;
-    this.loop = new FrameLoop(v, (info) => this.processFrame(info), () => this.onDrop());
-    const size = fitWithin(v.videoWidth, v.videoHeight); // what FrameCapturer will capture
-    const summary: SourceSummary = {
-      kind: source.kind,
-      id,
-      label: source.label,
-      width: source.width,
-      height: source.height,
-      displayWidth: size.width,
-      displayHeight: size.height,
-      scaled: size.scaled,
-    };
-    this.store.set({ source: summary, settings: { ...this.settings, src: id } });
-    if (size.scaled) {
-      this.post({ id: 'scaled', level: 'info', text: `"${source.label}" is ${source.width}x${source.height}: frames are scaled to ${size.width}x${size.height} for display and then to the model's input size.` });
-    } else {
-      this.clear('scaled');
-    }
-    if (!this.session) {
+    const source = await this.sources.open(what, open);
+    if (!source) return;
+    await this.pipeline.detach();
+    this.sources.use(source, id);
+    this.store.set({ settings: { ...this.settings, src: id } });
+    await this.pipeline.attach(source.video);
+    if (!this.sessions.session) {
       // Loading: the first frame stays on screen until startProcessing(). Failed: play it bare.
       await this.playUnprocessed();
       return;
@@ -310,169 +199,40 @@ export class MilaEngine {
 
   /** Plays with processing; without a model (it failed to load) the bare video plays. */
   async play(): Promise<void> {
-    const src = this.source;
-    if (!src || !this.loop) return;
-    const processing = this.session !== null;
-    if (!processing && this.store.get().phase !== 'failed') return; // loading: startProcessing() plays it
-    if (src.canSeek && src.video.ended) src.video.currentTime = 0;
-    if (processing) this.loop.start();
-    try {
-      await src.video.play();
-      this.store.set({ playing: true });
-    } catch (e) {
-      this.loop.stop();
-      this.post({ id: 'playback', level: 'error', text: `Playback could not start: ${errorText(e)}` });
-    }
+    if (!this.sources.current || !this.pipeline.hasVideo) return;
+    if (!this.pipeline.hasSession && !this.phases.failed) return; // loading: startProcessing() plays it
+    this.pipeline.start();
+    if (!(await this.sources.play())) this.pipeline.stop();
   }
 
   pause(): void {
-    this.source?.video.pause();
-    this.loop?.stop();
-    this.positionProcessed = true; // the paused position was shown (or deliberately dropped)
-    this.store.set({ playing: false });
+    this.sources.pause();
+    this.pipeline.stop();
+    this.pipeline.positionProcessed = true; // the paused position was shown (or deliberately dropped)
   }
 
   /** Processes the next `n` frames one by one (deterministic: used by the step button and tests). */
   async step(n = 1): Promise<void> {
     if (this.store.get().playing) this.pause();
     for (let i = 0; i < n; i++) {
-      const src = this.source;
-      const loop = this.loop;
-      if (!src || !loop || !this.session) return;
-      if (this.positionProcessed && src.canSeek) {
-        const advanced = await this.seekToNextFrame(src);
-        if (!advanced) return;
-      }
-      await loop.runExclusive({ mediaTime: src.video.currentTime });
+      const src = this.sources.current;
+      if (!src || !this.pipeline.hasVideo || !this.pipeline.hasSession) return;
+      if (this.pipeline.positionProcessed && src.canSeek && !(await this.sources.seekToNextFrame())) return;
+      await this.pipeline.runOne(src.video.currentTime);
     }
   }
 
-  private async seekToNextFrame(src: FrameSource): Promise<boolean> {
-    const v = src.video;
-    const fps = src.fps ?? DEFAULT_FPS;
-    const index = Math.floor(v.currentTime * fps + 1e-3);
-    // Mid-frame times land on the wanted frame whatever the decoder's rounding.
-    let target = (index + 1.5) / fps;
-    if (Number.isFinite(v.duration) && target >= v.duration) {
-      if (!this.settings.loop) {
-        this.post({ id: 'playback', level: 'info', text: 'End of the clip.' });
-        return false;
-      }
-      target = 0.5 / fps;
-    }
-    await new Promise<void>((resolve) => {
-      v.addEventListener('seeked', () => resolve(), { once: true });
-      v.currentTime = target;
-    });
-    return true;
-  }
-
-  // ------------------------------------------------------------------ the frame
-
-  private onDrop(): void {
-    this.stats.drop();
-  }
-
-  private async processFrame(info: VideoFrameInfo): Promise<void> {
-    const session = this.session;
-    const source = this.source;
-    const capturer = this.capturer;
-    if (!session || !source || !capturer) return;
-    const gen = this.generation;
-    // A jump back in time (loop wrap, seek) breaks temporal continuity: start from a keyframe.
-    if (info.mediaTime < this.lastMediaTime - 1e-3) session.runner.reset('seek');
-    this.lastMediaTime = info.mediaTime;
-    const t0 = performance.now();
-    this.meter.beginFrame();
-    let next: CurrentFrame | null = null;
-    let pixels: tf.Tensor3D | null = null;
-    let bitmap: ImageBitmap | null = null;
-    try {
-      ({ pixels, bitmap } = await capturer.capture(source.video));
-      if (gen !== this.generation) throw new Error('stale');
-      const prediction = session.runner.step(pixels);
-      next = { prediction, frame: { pixels, bitmap, labels: prediction.labels(), depth: prediction.depth, isKeyframe: prediction.isKeyframe } };
-      await session.renderer.render(next.frame, this.renderOptions());
-      if (gen !== this.generation) throw new Error('stale');
-    } catch (e) {
-      if (next) next.prediction.dispose();
-      pixels?.dispose();
-      bitmap?.close();
-      if (gen === this.generation && errorText(e) !== 'stale') this.reportFrameError(e);
-      return;
-    }
-    const readbackBytes = this.meter.endFrame();
-    await this.replaceCurrent(next);
-    this.positionProcessed = true;
-    const p = next.prediction;
-    this.stats.record({ isKeyframe: p.isKeyframe, ms: performance.now() - t0, at: performance.now(), readbackBytes, gflops: session.frameGflops(p.isKeyframe, this.settings.mode) });
-    this.store.set({ lastFrame: { index: p.index, isKeyframe: p.isKeyframe, net: p.net, mediaTime: info.mediaTime } });
-    this.clear('frame');
-    this.emitStats(false);
-  }
-
-  private reportFrameError(e: unknown): void {
-    this.lastError = errorText(e);
-    this.post({ id: 'frame', level: 'error', text: `A frame could not be processed: ${this.lastError}` });
-  }
-
-  private async replaceCurrent(next: CurrentFrame): Promise<void> {
-    if (this.redrawing) await this.redrawing;
-    this.disposeCurrent();
-    this.current = next;
-  }
-
-  private disposeCurrent(): void {
-    if (!this.current) return;
-    this.current.prediction.dispose();
-    this.current.frame.pixels.dispose();
-    this.current.frame.bitmap?.close();
-    this.current = null;
-  }
-
-  private renderOptions() {
-    const s = this.settings;
-    return { view: s.view, opacity: s.opacity, split: s.split };
-  }
-
-  /** Redraws the last frame with new view options (when paused: the loop would do it otherwise). */
-  private redraw(): void {
-    const session = this.session;
-    const cur = this.current;
-    if (!session || !cur || this.loop?.busy || this.redrawing) return;
-    this.redrawing = session.renderer
-      .render(cur.frame, this.renderOptions())
-      .catch((e) => this.reportFrameError(e))
-      .finally(() => {
-        this.redrawing = null;
-      });
-  }
-
-  private emitStats(force: boolean): void {
-    const now = performance.now();
-    if (!force && now - this.lastStatsEmit < STATS_EMIT_MS) return;
-    this.lastStatsEmit = now;
-    const s = this.settings;
-    this.store.set({ stats: this.stats.snapshot(now, this.session?.expectedGflops(s.k, s.mode) ?? null) });
-  }
-
-  /** Current statistics, computed now (the store's copy is throttled). */
-  statsNow() {
-    const s = this.settings;
-    return this.stats.snapshot(performance.now(), this.session?.expectedGflops(s.k, s.mode) ?? null);
-  }
-
-  // ------------------------------------------------------------------ settings
+  // ------------------------------------------------------------------ settings and statistics
 
   update(patch: Partial<AppSettings>): void {
     const prev = this.settings;
     const next = { ...prev, ...patch };
     this.store.set({ settings: next });
-    const runner = this.session?.runner;
+    const runner = this.sessions.session?.runner;
     if (patch.k !== undefined && patch.k !== prev.k) runner?.setInterval(next.k); // the next frame obeys it
     if (patch.mode !== undefined && patch.mode !== prev.mode) runner?.setMode(next.mode);
-    if (patch.loop !== undefined && this.source?.canSeek) this.source.video.loop = next.loop;
-    if (patch.view !== undefined || patch.opacity !== undefined || patch.split !== undefined) this.redraw();
+    if (patch.loop !== undefined) this.sources.setLoop(next.loop);
+    if (patch.view !== undefined || patch.opacity !== undefined || patch.split !== undefined) this.pipeline.redraw();
     this.emitStats(true);
   }
 
@@ -481,104 +241,84 @@ export class MilaEngine {
     this.emitStats(true);
   }
 
-  // ------------------------------------------------------------------ export
+  /** Current statistics, computed now (the store's copy is throttled). */
+  statsNow(): StatsSnapshot {
+    const s = this.settings;
+    const cost = this.sessions.session?.info.cost;
+    const expected = cost ? { atK: modeAverageGflops(cost, s.mode, s.k), slowOnly: cost.slowGflops } : null;
+    return this.stats.snapshot(performance.now(), expected);
+  }
 
-  private readonly recorder = new CanvasRecorder();
+  private emitStats(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastStatsEmit < STATS_EMIT_MS) return;
+    this.lastStatsEmit = now;
+    this.store.set({ stats: this.statsNow() });
+  }
+
+  // ------------------------------------------------------------------ recording
 
   startRecording(): void {
-    const canvas = this.session?.renderer.canvas;
-    if (!canvas) return;
-    try {
-      this.recorder.start(canvas, this.source?.fps ?? DEFAULT_FPS);
-      this.store.set({ recording: true });
-      this.clear('recording');
-    } catch (e) {
-      this.post({ id: 'recording', level: 'error', text: errorText(e) });
-    }
+    this.recording.start(this.sessions.session?.renderer.canvas ?? null, this.sources.current?.fps ?? DEFAULT_FPS);
   }
 
   /** Stops recording and downloads the WebM; resolves with it (null when nothing was recorded). */
-  async stopRecording(): Promise<Blob | null> {
-    const blob = await this.recorder.stop();
-    this.store.set({ recording: false });
-    if (blob.size === 0) {
-      this.post({ id: 'recording', level: 'warning', text: 'Nothing was recorded: no frame was drawn while recording.' });
-      return null;
-    }
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    downloadBlob(blob, `mila-web-${stamp}.webm`);
-    return blob;
+  stopRecording(): Promise<Blob | null> {
+    return this.recording.stop();
   }
 
   // ------------------------------------------------------------------ messages
 
   post(m: EngineMessage): void {
-    const rest = this.store.get().messages.filter((x) => x.id !== m.id);
-    this.store.set({ messages: [...rest, m] });
+    this.board.post(m);
   }
 
   clear(id: string): void {
-    const msgs = this.store.get().messages;
-    if (msgs.some((m) => m.id === id)) this.store.set({ messages: msgs.filter((m) => m.id !== id) });
+    this.board.clear(id);
   }
 
   // ------------------------------------------------------------------ GPU device loss
 
-  private watchDevice(session: ModelSession): void {
-    const device = session.device;
-    if (!device) return;
-    void device.lost.then((info) => {
-      if (this.session !== session || this.tearingDown) return; // our own teardown
-      this.deviceLosses++;
-      void this.recover(`${info.reason}${info.message ? `: ${info.message}` : ''}`);
-    });
-  }
-
   /** Rebuilds backend, model and renderer after a lost device, then resumes the source. */
   async recover(reason: string): Promise<void> {
     const wasPlaying = this.store.get().playing;
-    this.generation++;
-    this.loop?.stop();
-    this.source?.video.pause();
-    this.store.set({ phase: 'recovering', phaseDetail: `GPU device lost (${reason}): re-initialising`, playing: false });
-    this.post({ id: 'device', level: 'warning', text: `The GPU device was lost (${reason}). Re-initialising the backend and reloading the model...` });
-    if (this.loop) await settleWithin(this.loop.idle(), 3000);
-    this.tearingDown = true;
+    this.pipeline.cancel();
+    this.pipeline.stop();
+    this.sources.current?.video.pause();
+    this.phases.to('recovering', deviceText.recoveringDetail(reason), { playing: false });
+    this.post(deviceText.lost(reason));
+    await settleWithin(this.pipeline.idle(), 3000);
     try {
-      this.disposeCurrent();
-      this.session?.dispose();
+      this.pipeline.disposeCurrent();
     } catch {
-      // resources of a lost device may refuse to be released; they are unreachable anyway
+      // tensors of a lost device may refuse to be released; they are unreachable anyway
     }
-    this.session = null;
-    this.meter.uninstall();
-    resetWebGpuBackend();
-    this.tearingDown = false;
+    this.pipeline.setSession(null, null);
+    this.sessions.teardown(true);
     const ok = await this.createSession();
-    if (!ok) {
+    const session = this.sessions.session;
+    const source = this.sources.current;
+    if (!ok || !session) {
       // No model any more: drop the stale overlay, the source goes on playing bare.
       this.host?.querySelector('canvas.stage-canvas')?.remove();
       this.store.set({ lastFrame: null });
-      if (this.source && wasPlaying) await this.play();
+      if (source && wasPlaying) await this.play();
       return;
     }
-    this.post({ id: 'device', level: 'info', text: `Recovered from a lost GPU device (${reason}); now on ${this.session!.info.backend.backend}.` });
-    if (this.source) {
-      this.processing = { source: this.source, session: this.session! };
-      this.session!.runner.reset('source');
-      this.positionProcessed = false;
+    this.post(deviceText.recovered(reason, session.info.backend.backend));
+    if (source) {
+      this.processing = { source, session };
+      this.pipeline.restart();
       if (wasPlaying) await this.play();
       else await this.step(1);
     }
   }
 
   dispose(): void {
-    this.tearingDown = true;
-    this.generation++;
-    this.loop?.stop();
-    this.disposeCurrent();
-    this.source?.dispose();
-    this.session?.dispose();
-    this.meter.uninstall();
+    this.pipeline.cancel();
+    this.pipeline.stop();
+    this.pipeline.disposeCurrent();
+    this.sources.dispose();
+    this.sessions.dispose();
   }
 }

@@ -1,6 +1,8 @@
 // The engine's observable state: everything the UI shows, as plain data.
-import type { AppSettings } from '../app/urlState';
+import type { AppSettings } from './settings';
 import type { BackendInfo } from '../runtime';
+import type { FrameNet } from '../runtime/modes';
+import type { KeyframeCause } from '../runtime/scheduler';
 import type { DepthRange } from '../render/colormaps';
 import type { SampleInfo } from '../source/samples';
 import type { SourceKind } from '../source/types';
@@ -8,7 +10,9 @@ import type { EngineMessage } from './messages';
 import type { ModelAbout } from './modelAbout';
 import type { StatsSnapshot } from './stats';
 
-export type EnginePhase = 'starting' | 'backend' | 'weights' | 'warmup' | 'ready' | 'recovering' | 'failed';
+import type { EnginePhase } from './phase';
+
+export type { EnginePhase };
 
 export interface ModelSummary {
   id: string;
@@ -38,7 +42,8 @@ export interface SourceSummary {
 export interface LastFrame {
   index: number;
   isKeyframe: boolean;
-  net: string; // 'slow' | 'fast+ila' | 'fast' | 'reuse'
+  net: FrameNet;
+  keyframeCause: KeyframeCause | null; // why the slow net ran: interval, seek, source, start, k-change
   mediaTime: number;
 }
 
@@ -58,4 +63,25 @@ export interface EngineState {
   messages: EngineMessage[];
   recording: boolean;
   settings: AppSettings;
+}
+
+/** Before start(): no model, no source, no messages. */
+export function initialEngineState(settings: AppSettings, stats: StatsSnapshot): EngineState {
+  return {
+    phase: 'starting',
+    phaseDetail: '',
+    progress: null,
+    backend: null,
+    renderer: null,
+    model: null,
+    samples: [],
+    source: null,
+    opening: null,
+    playing: false,
+    lastFrame: null,
+    stats,
+    messages: [],
+    recording: false,
+    settings,
+  };
 }

@@ -72,3 +72,69 @@ export function sampleMissingMessage(want: string): EngineMessage {
     ? { id: 'source', level: 'error', text: `Sample "${want}" does not exist. Pick another source.` }
     : { id: 'source', level: 'info', text: 'No bundled sample video: choose a file or the webcam.' };
 }
+
+/** The bundled samples could not be listed (`problem`: what the sample index reader found). */
+export function samplesProblemMessage(problem: string): EngineMessage {
+  return { id: 'samples', level: 'warning', text: problem };
+}
+
+export function sampleUnknownMessage(id: string): EngineMessage {
+  return { id: 'source', level: 'error', text: `Sample "${id}" does not exist.` };
+}
+
+export function scaledSourceMessage(label: string, w: number, h: number, dw: number, dh: number): EngineMessage {
+  return { id: 'scaled', level: 'info', text: `"${label}" is ${w}x${h}: frames are scaled to ${dw}x${dh} for display and then to the model's input size.` };
+}
+
+// ------------------------------------------------------------------ model load and backend
+
+/** The detail line of each loading phase (src/engine/modelSession.ts reports them). */
+export const loadPhaseText = {
+  backend: (wanted: string | null) => (wanted ? `Starting the ${wanted} backend` : 'Looking for the fastest backend (WebGPU first)'),
+  weights: (modelId: string) => `Downloading model "${modelId}"`,
+  warmup: (backend: string, width: number, height: number) => `Warming up: compiling ${backend} kernels for the ${width}x${height} model input`,
+};
+
+export function modelAboutUnreadableMessage(modelId: string, reason: string): EngineMessage {
+  return { id: 'about', level: 'warning', text: `The description of model "${modelId}" could not be read: ${reason}` };
+}
+
+export function backendFallbackMessage(got: string, wanted: string, reason: string): EngineMessage {
+  return { id: 'backend', level: 'warning', text: `Running on ${got}, not ${wanted}: ${reason}.` };
+}
+
+export function compositingFallbackMessage(reason: string): EngineMessage {
+  return {
+    id: 'compositing',
+    level: 'warning',
+    text: `Inference runs on WebGPU, but ${reason}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
+  };
+}
+
+// ------------------------------------------------------------------ playback and frames
+
+export function playbackFailedMessage(e: unknown): EngineMessage {
+  return { id: 'playback', level: 'error', text: `Playback could not start: ${errorText(e)}` };
+}
+
+export const END_OF_CLIP: EngineMessage = { id: 'playback', level: 'info', text: 'End of the clip.' };
+
+export function frameFailedMessage(e: unknown): EngineMessage {
+  return { id: 'frame', level: 'error', text: `A frame could not be processed: ${errorText(e)}` };
+}
+
+// ------------------------------------------------------------------ recording
+
+export function recordingFailedMessage(e: unknown): EngineMessage {
+  return { id: 'recording', level: 'error', text: errorText(e) };
+}
+
+export const NOTHING_RECORDED: EngineMessage = { id: 'recording', level: 'warning', text: 'Nothing was recorded: no frame was drawn while recording.' };
+
+// ------------------------------------------------------------------ GPU device loss
+
+export const deviceText = {
+  recoveringDetail: (reason: string) => `GPU device lost (${reason}): re-initialising`,
+  lost: (reason: string): EngineMessage => ({ id: 'device', level: 'warning', text: `The GPU device was lost (${reason}). Re-initialising the backend and reloading the model...` }),
+  recovered: (reason: string, backend: string): EngineMessage => ({ id: 'device', level: 'info', text: `Recovered from a lost GPU device (${reason}); now on ${backend}.` }),
+};

@@ -2,12 +2,13 @@
 // and the renderer drawing its outputs. Created in phases the UI shows (backend, weights, warm-up).
 import * as tf from '@tensorflow/tfjs-core';
 import { costModel, initBackend, loadModel, MilaRunner, type BackendInfo, type CostModel, type MilaModel } from '../runtime';
-import type { BackendName, RunMode } from '../app/urlState';
+import type { BackendName, RunMode } from '../runtime/modes';
 import { depthRangeFor } from '../render/colormaps';
 import { Canvas2dOverlayRenderer } from '../render/canvas2dOverlayRenderer';
 import type { OverlayRenderer, OverlayStyle } from '../render/types';
 import { probeWebGpuCanvas, type CanvasProbeResult } from '../render/webgpuCanvasProbe';
 import { WebGpuOverlayRenderer } from '../render/webgpuOverlayRenderer';
+import { loadPhaseText } from './messages';
 import { createCachingFetch } from './modelCache';
 
 export type LoadPhase = 'backend' | 'weights' | 'warmup';
@@ -68,13 +69,13 @@ export class ModelSession {
     opts: { modelId: string; backend: BackendName | null; k: number; mode: RunMode; canvas: () => HTMLCanvasElement },
     cb: SessionCallbacks,
   ): Promise<ModelSession> {
-    cb.onPhase('backend', opts.backend ? `Starting the ${opts.backend} backend` : 'Looking for the fastest backend (WebGPU first)');
+    cb.onPhase('backend', loadPhaseText.backend(opts.backend));
     const preferred = opts.backend ?? 'webgpu';
     // Probed before tfjs takes a device: a failing presentation can take every device with it.
     const probe: CanvasProbeResult | null = preferred === 'webgpu' && navigator.gpu ? await probeWebGpuCanvas() : null;
     const backend = await initBackend(preferred);
 
-    cb.onPhase('weights', `Downloading model "${opts.modelId}"`);
+    cb.onPhase('weights', loadPhaseText.weights(opts.modelId));
     await checkModelPresent(opts.modelId);
     const { fetchImpl, report } = createCachingFetch();
     let loadedBytes = 0;
@@ -87,7 +88,7 @@ export class ModelSession {
     });
     try {
       const { height, width } = model.config.input;
-      cb.onPhase('warmup', `Warming up: compiling ${backend.backend} kernels for the ${width}x${height} model input`);
+      cb.onPhase('warmup', loadPhaseText.warmup(backend.backend, width, height));
       await model.warmUp();
       const style: OverlayStyle = { colors: model.config.segmentation.colors, depthRange: depthRangeFor(model.config.depth.maxDepth) };
       const canvas = opts.canvas();
@@ -105,21 +106,6 @@ export class ModelSession {
       model.dispose();
       throw e;
     }
-  }
-
-  /** GFLOPs of one frame of the given kind under the given mode (cost model). */
-  frameGflops(isKeyframe: boolean, mode: RunMode): number {
-    const c = this.info.cost;
-    if (isKeyframe) return c.slowGflops;
-    if (mode === 'fast-only') return c.fastOnlyGflops;
-    if (mode === 'reuse') return 0;
-    return c.fastGflops;
-  }
-
-  expectedGflops(k: number, mode: RunMode): { atK: number; slowOnly: number } {
-    const c = this.info.cost;
-    const atK = mode === 'mila' ? c.averageGflops(k) : mode === 'fast-only' ? c.fastOnlyGflops : c.slowGflops / k;
-    return { atK, slowOnly: c.slowGflops };
   }
 
   dispose(): void {

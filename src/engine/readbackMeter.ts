@@ -44,11 +44,12 @@ export class ReadbackMeter {
     this.original = null;
   }
 
-  /** Starts a frame's count; returns the bytes read since the previous call (the previous frame). */
+  /** Starts counting a frame's bytes from zero. */
   beginFrame(): void {
     this.frameBytes = 0;
   }
 
+  /** The bytes read back since beginFrame() (the frame's readback). */
   endFrame(): number {
     return this.frameBytes;
   }

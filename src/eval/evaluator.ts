@@ -5,13 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GroundTruthReader } from './gtDecode';
 import { frameCounts, predictionAtSize } from './gpuMetrics';
+import type { RunMode } from '../runtime/modes';
 import { MetricAccumulator, validDepthLimit, type MetricSummary } from './metrics';
-
-export type EvalMode = 'mila' | 'fast-only' | 'reuse';
 
 /** One row of an evaluation: a runner mode at keyframe interval K. */
 export interface EvalEntry {
-  mode: EvalMode;
+  mode: RunMode;
   k: number; // keyframe interval; 'fast-only' has no keyframes, its K is ignored
 }
 

@@ -1,9 +1,10 @@
 // The sweep table: one flat row per evaluated (mode, K), and its Markdown / CSV / JSON forms.
 // Shared by the app (EvalPanel export buttons) and the CLI (scripts/eval.ts).
-import type { EvalMode, EvalResult } from './evaluator';
+import type { RunMode } from '../runtime/modes';
+import type { EvalResult } from './evaluator';
 
 export interface SweepRow {
-  mode: EvalMode;
+  mode: RunMode;
   k: number | null; // null for 'fast-only' (no keyframes)
   frames: number;
   keyframes: number;

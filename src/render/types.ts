@@ -1,7 +1,10 @@
 // The renderer's small typed interface: one processed frame in, pixels on a canvas out.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { ViewMode } from '../app/urlState';
 import type { DepthRange } from './colormaps';
+
+/** What the canvas shows: segmentation, depth, both side by side or split, or the bare video. */
+export const VIEW_MODES = ['seg', 'depth', 'side', 'split', 'video'] as const;
+export type ViewMode = (typeof VIEW_MODES)[number];
 
 /** One processed frame; the engine owns every tensor and bitmap in it. */
 export interface OverlayFrame {

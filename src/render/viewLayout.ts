@@ -1,5 +1,5 @@
 // Geometry of the overlay views, shared by both renderers and the pointer handling of the divider.
-import type { ViewMode } from '../app/urlState';
+import type { ViewMode } from './types';
 
 export type PanelContent = 'video' | 'seg' | 'depth';
 

@@ -2,8 +2,10 @@
 // description of the adapter, and (WebGPU) a run-time check that video frames can be imported.
 import * as tf from '@tensorflow/tfjs-core';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+import { BACKEND_NAMES, type BackendName } from './modes';
+
+export type { BackendName };
+export const BACKEND_CHAIN: readonly BackendName[] = BACKEND_NAMES;
 
 export interface BackendInfo {
   backend: BackendName;

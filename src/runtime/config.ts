@@ -1,5 +1,6 @@
 // Typed architecture config (the `model.json` contract of docs/ARCHITECTURE.md), its validating
-// parser, and the list of every TF.js weight the config implies.
+// parser (rules: contract/model-config.schema.json), and the list of every TF.js weight it implies.
+import { findViolation, schemaDefault, violationText } from './configSchema';
 
 export type BackboneDepth = 18 | 50 | 101;
 export type OutputStride = 8 | 16;
@@ -34,120 +35,46 @@ export class ModelFormatError extends Error {
 }
 
 type Obj = Record<string, unknown>;
+const DEFAULT_IGNORE_INDEX = schemaDefault(['segmentation', 'ignoreIndex']) as number;
+const triple = (v: unknown) => [...(v as number[])] as [number, number, number];
 
-class FieldReader {
-  constructor(private readonly source: string) {}
-
-  fail(path: string, want: string, got: unknown): never {
-    const shown = got === undefined ? 'missing' : JSON.stringify(got)?.slice(0, 80);
-    throw new ModelFormatError(`${this.source}: field "${path}" must be ${want} (got ${shown})`);
-  }
-
-  obj(parent: Obj, key: string, path: string): Obj {
-    const v = parent[key];
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'an object', v);
-    return v as Obj;
-  }
-
-  int(parent: Obj, key: string, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const v = parent[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.fail(path, `an integer in [${min}, ${max}]`, v);
-    }
-    return v;
-  }
-
-  num(parent: Obj, key: string, path: string, positive = false): number {
-    const v = parent[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0)) {
-      this.fail(path, positive ? 'a positive finite number' : 'a finite number', v);
-    }
-    return v;
-  }
-
-  oneOf<T>(parent: Obj, key: string, path: string, allowed: readonly T[]): T {
-    const v = parent[key] as T;
-    if (!allowed.includes(v)) this.fail(path, `one of ${allowed.join(', ')}`, v);
-    return v;
-  }
-
-  triple(parent: Obj, key: string, path: string, positive: boolean): [number, number, number] {
-    const v = parent[key];
-    if (!Array.isArray(v) || v.length !== 3) this.fail(path, 'an array of 3 numbers', v);
-    return (v as unknown[]).map((_, i) => this.num(v as unknown as Obj, String(i), `${path}[${i}]`, positive)) as [number, number, number];
-  }
+function toNet(o: Obj): NetConfig {
+  const a = o.aspp as Obj | null | undefined;
+  return {
+    depth: o.depth as BackboneDepth,
+    baseWidth: o.baseWidth as number,
+    aspp: a ? { channels: a.channels as number, rates: triple(a.rates) } : null,
+  };
 }
 
-function parseNet(r: FieldReader, root: Obj, key: 'slow' | 'fast'): NetConfig {
-  const o = r.obj(root, key, key);
-  const depth = r.oneOf(o, 'depth', `${key}.depth`, [18, 50, 101] as const);
-  const baseWidth = r.int(o, 'baseWidth', `${key}.baseWidth`, 1, 4096);
-  let aspp: AsppConfig | null = null;
-  if (o.aspp !== null && o.aspp !== undefined) {
-    const a = r.obj(o, 'aspp', `${key}.aspp`);
-    const rates = r.triple(a, 'rates', `${key}.aspp.rates`, true);
-    rates.forEach((v, i) => {
-      if (!Number.isInteger(v)) r.fail(`${key}.aspp.rates[${i}]`, 'a positive integer', v);
-    });
-    aspp = { channels: r.int(a, 'channels', `${key}.aspp.channels`, 1, 65536), rates };
-  }
-  return { depth, baseWidth, aspp };
-}
-
-/** Validates `json` (the parsed model.json, extra keys such as weightsManifest are ignored). */
+/**
+ * Validates `json` (the parsed model.json; extra keys such as weightsManifest are ignored) against
+ * contract/model-config.schema.json and returns the typed config, defaults filled in.
+ */
 export function parseModelConfig(json: unknown, source: string): ModelConfig {
-  const r = new FieldReader(source);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) r.fail('(root)', 'a JSON object', json);
+  const violation = findViolation(json);
+  if (violation) throw new ModelFormatError(`${source}: ${violationText(violation)}`);
   const root = json as Obj;
-  const format = r.oneOf(root, 'format', 'format', ['mila-web/1'] as const);
-  const name = typeof root.name === 'string' ? root.name : r.fail('name', 'a string', root.name);
-
-  const inp = r.obj(root, 'input', 'input');
-  const input = {
-    height: r.int(inp, 'height', 'input.height', 8, 8192),
-    width: r.int(inp, 'width', 'input.width', 8, 8192),
-    mean: r.triple(inp, 'mean', 'input.mean', false),
-    std: r.triple(inp, 'std', 'input.std', true),
+  const inp = root.input as Obj;
+  const il = root.ila as Obj;
+  const seg = root.segmentation as Obj;
+  return {
+    format: root.format as 'mila-web/1',
+    name: root.name as string,
+    input: { height: inp.height as number, width: inp.width as number, mean: triple(inp.mean), std: triple(inp.std) },
+    outputStride: root.outputStride as OutputStride,
+    featureChannels: root.featureChannels as number,
+    taskChannels: root.taskChannels as number,
+    slow: toNet(root.slow as Obj),
+    fast: toNet(root.fast as Obj),
+    ila: { window: il.window as number, keyChannels: il.keyChannels as number, memory: il.memory as number, taskSpecific: il.taskSpecific as boolean },
+    segmentation: {
+      classes: [...(seg.classes as string[])],
+      colors: (seg.colors as number[][]).map(triple),
+      ignoreIndex: (seg.ignoreIndex as number | undefined) ?? DEFAULT_IGNORE_INDEX,
+    },
+    depth: { maxDepth: (root.depth as Obj).maxDepth as number },
   };
-  const outputStride = r.oneOf(root, 'outputStride', 'outputStride', [8, 16] as const);
-  const featureChannels = r.int(root, 'featureChannels', 'featureChannels', 1, 65536);
-  const taskChannels = r.int(root, 'taskChannels', 'taskChannels', 1, 65536);
-  const slow = parseNet(r, root, 'slow');
-  const fast = parseNet(r, root, 'fast');
-
-  const il = r.obj(root, 'ila', 'ila');
-  const window = r.int(il, 'window', 'ila.window', 1, 31);
-  if (window % 2 !== 1) r.fail('ila.window', 'an odd integer', window);
-  if (typeof il.taskSpecific !== 'boolean') r.fail('ila.taskSpecific', 'a boolean', il.taskSpecific);
-  const ila = {
-    window,
-    keyChannels: r.int(il, 'keyChannels', 'ila.keyChannels', 1, 65536),
-    memory: r.int(il, 'memory', 'ila.memory', 1, 16),
-    taskSpecific: il.taskSpecific as boolean,
-  };
-
-  const seg = r.obj(root, 'segmentation', 'segmentation');
-  const classes = seg.classes as string[];
-  if (!Array.isArray(classes) || classes.length < 1 || !classes.every((c) => typeof c === 'string')) {
-    r.fail('segmentation.classes', 'a non-empty array of strings', classes);
-  }
-  const colors = seg.colors;
-  if (!Array.isArray(colors) || colors.length !== classes.length) {
-    r.fail('segmentation.colors', `an array of ${classes.length} [r,g,b] colours (one per class)`, colors);
-  }
-  (colors as unknown[]).forEach((c, i) => {
-    const ok = Array.isArray(c) && c.length === 3 && c.every((v) => Number.isInteger(v) && v >= 0 && v <= 255);
-    if (!ok) r.fail(`segmentation.colors[${i}]`, 'an [r,g,b] triple of integers in 0..255', c);
-  });
-  const segmentation = {
-    classes: classes as string[],
-    colors: colors as [number, number, number][],
-    ignoreIndex: seg.ignoreIndex === undefined ? 255 : r.int(seg, 'ignoreIndex', 'segmentation.ignoreIndex', 0, 65535),
-  };
-  const dep = r.obj(root, 'depth', 'depth');
-  const depth = { maxDepth: r.num(dep, 'maxDepth', 'depth.maxDepth', true) };
-
-  return { format, name, input, outputStride, featureChannels, taskChannels, slow, fast, ila, segmentation, depth };
 }
 
 // ---------------------------------------------------------------- encoder structure

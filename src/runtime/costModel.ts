@@ -3,6 +3,7 @@
 // (scores q.k and the weighted sum of values); pooling, resizes, sigmoid and softmax
 // exponentials are ignored (under 1% of the total).
 import { ilaFlops } from './ila/ilaFlops';
+import type { FrameNet, RunMode } from './modes';
 import { convOutSize, encoderBlocks, encoderOutChannels, featureSize, ilaGroups, taskOutChannels, TASKS, type ModelConfig, type NetConfig } from './config';
 
 const convFlops = (h: number, w: number, k: number, cin: number, cout: number) => 2 * h * w * k * k * cin * cout;
@@ -79,4 +80,26 @@ export function costModel(config: ModelConfig): CostModel {
       return (slow + (k - 1) * (fastOnly + ila)) / k / G;
     },
   };
+}
+
+/** GFLOPs of one frame, by the computation that produced it. */
+export function frameNetGflops(cost: CostModel, net: FrameNet): number {
+  const byNet: Record<FrameNet, number> = {
+    slow: cost.slowGflops, // keyframe: slow net + decoders + ILA keys
+    'fast+ila': cost.fastGflops, // MILA non-keyframe
+    fast: cost.fastOnlyGflops, // baseline: fast net without ILA
+    reuse: 0, // baseline: keyframe outputs copied
+  };
+  return byNet[net];
+}
+
+/** Average GFLOPs per frame of each run mode at keyframe interval K. */
+const MODE_AVERAGE: Record<RunMode, (cost: CostModel, k: number) => number> = {
+  mila: (c, k) => c.averageGflops(k),
+  'fast-only': (c) => c.fastOnlyGflops,
+  reuse: (c, k) => c.slowGflops / k,
+};
+
+export function modeAverageGflops(cost: CostModel, mode: RunMode, k: number): number {
+  return MODE_AVERAGE[mode](cost, k);
 }

@@ -5,10 +5,11 @@ export { ModelLoadError, loadModel, loadModelJson, type LoadModelOptions } from 
 export { parseManifest, type ManifestGroup } from './weights/manifest';
 export { MilaModel, disposeOutputs, type TaskOutputs } from './milaModel';
 export { KeyframeMemory, disposeEntry, type KeyframeMemoryEntry } from './memory';
-export { KeyframeScheduler, checkInterval, MIN_INTERVAL, MAX_INTERVAL, type ResetReason } from './scheduler';
-export { MilaRunner, type FramePrediction, type FrameNet, type RunnerMode } from './runner';
-export { costModel, type CostModel } from './costModel';
-export { initBackend, BACKEND_CHAIN, type BackendInfo, type BackendName } from './backend';
+export { KeyframeScheduler, checkInterval, MIN_INTERVAL, MAX_INTERVAL, type ResetReason, type KeyframeCause } from './scheduler';
+export { MilaRunner, type FramePrediction } from './runner';
+export { RUN_MODES, BACKEND_NAMES, type RunMode, type FrameNet, type BackendName } from './modes';
+export { costModel, frameNetGflops, modeAverageGflops, type CostModel } from './costModel';
+export { initBackend, BACKEND_CHAIN, type BackendInfo } from './backend';
 export { randomWeights, seededRandom, type RandomWeight } from './randomWeights';
-export { DEFAULT_MODEL_ID, fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
+export { DEFAULT_MODEL_ID, TINY_MODEL_ID, fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
 export { ilaAttend, ilaReference } from './ila';

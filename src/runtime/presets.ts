@@ -20,6 +20,9 @@ export const CITYSCAPES_COLORS: [number, number, number][] = [
  */
 export const DEFAULT_MODEL_ID = 'mila-street-v1';
 
+/** `public/models/tiny/`: random weights, for tests (`npm run make-tiny`). */
+export const TINY_MODEL_ID = 'tiny';
+
 const IMAGENET = { mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
 
 /** The paper-sized model (D101 slow + ASPP, D18 fast), 256x512 input, OS16. */

@@ -4,19 +4,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeEntry, type KeyframeMemory } from './memory';
 import { disposeOutputs, type MilaModel, type TaskOutputs } from './milaModel';
-import { KeyframeScheduler, type ResetReason } from './scheduler';
-
-export type RunnerMode = 'mila' | 'fast-only' | 'reuse';
-const MODES: readonly RunnerMode[] = ['mila', 'fast-only', 'reuse'];
-
-/** Which computation produced a frame. */
-export type FrameNet = 'slow' | 'fast+ila' | 'fast' | 'reuse';
+import { RUN_MODES, type FrameNet, type RunMode } from './modes';
+import { KeyframeScheduler, type KeyframeCause, type ResetReason } from './scheduler';
 
 export interface FramePrediction {
   index: number; // frames processed by this runner before this one
   isKeyframe: boolean; // the slow net ran on this frame
   offset: number; // processed frames since the last keyframe (0 on keyframes)
   net: FrameNet;
+  keyframeCause: KeyframeCause | null; // why the slow net ran (null when it did not)
   segmentation: tf.Tensor4D; // [1,H,W,N] logits, owned by the prediction
   depth: tf.Tensor4D; // [1,H,W,1] metres, owned by the prediction
   labels(): tf.Tensor3D; // lazy argmax [1,H,W] int32, owned by the prediction
@@ -34,6 +30,7 @@ class Prediction implements FramePrediction {
     readonly net: FrameNet,
     readonly segmentation: tf.Tensor4D,
     readonly depth: tf.Tensor4D,
+    readonly keyframeCause: KeyframeCause | null = null,
   ) {}
 
   labels(): tf.Tensor3D {
@@ -51,20 +48,20 @@ class Prediction implements FramePrediction {
   }
 }
 
-function checkMode(mode: string): RunnerMode {
-  if (!MODES.includes(mode as RunnerMode)) throw new RangeError(`runner mode must be one of ${MODES.join(', ')} (got ${mode})`);
-  return mode as RunnerMode;
+function checkMode(mode: string): RunMode {
+  if (!RUN_MODES.includes(mode as RunMode)) throw new RangeError(`runner mode must be one of ${RUN_MODES.join(', ')} (got ${mode})`);
+  return mode as RunMode;
 }
 
 export class MilaRunner {
   private readonly scheduler: KeyframeScheduler;
   private readonly memory: KeyframeMemory;
-  private mode: RunnerMode;
+  private mode: RunMode;
   private lastKeyframe: TaskOutputs | null = null; // 'reuse' mode only
   private processed = 0;
   private disposed = false;
 
-  constructor(private readonly model: MilaModel, opts: { interval: number; mode?: RunnerMode }) {
+  constructor(private readonly model: MilaModel, opts: { interval: number; mode?: RunMode }) {
     this.scheduler = new KeyframeScheduler(opts.interval);
     this.mode = checkMode(opts.mode ?? 'mila');
     this.memory = model.createMemory();
@@ -74,7 +71,7 @@ export class MilaRunner {
     return this.scheduler.interval;
   }
 
-  get currentMode(): RunnerMode {
+  get currentMode(): RunMode {
     return this.mode;
   }
 
@@ -94,7 +91,7 @@ export class MilaRunner {
   }
 
   /** Switching mode starts over with a keyframe (the memory of the other mode is not valid). */
-  setMode(mode: RunnerMode): void {
+  setMode(mode: RunMode): void {
     checkMode(mode);
     if (mode === this.mode) return;
     this.mode = mode;
@@ -106,7 +103,7 @@ export class MilaRunner {
     if (this.disposed) throw new Error('MilaRunner has been disposed');
     const input = this.model.preprocess(pixels);
     try {
-      const { isKeyframe, offset } = this.scheduler.next();
+      const { isKeyframe, offset, cause } = this.scheduler.next();
       const index = this.processed++;
       if (this.mode === 'fast-only') {
         const o = this.model.runFastOnly(input);
@@ -121,7 +118,7 @@ export class MilaRunner {
           if (this.lastKeyframe) disposeOutputs(this.lastKeyframe);
           this.lastKeyframe = { segmentation: tf.clone(outputs.segmentation), depth: tf.clone(outputs.depth) };
         }
-        return new Prediction(index, true, 0, 'slow', outputs.segmentation, outputs.depth);
+        return new Prediction(index, true, 0, 'slow', outputs.segmentation, outputs.depth, cause);
       }
       if (this.mode === 'reuse') {
         const last = this.lastKeyframe!;

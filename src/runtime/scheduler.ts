@@ -5,6 +5,8 @@
 export const MIN_INTERVAL = 1;
 export const MAX_INTERVAL = 30;
 export type ResetReason = 'seek' | 'source' | 'start';
+/** Why a frame is a keyframe: every K-th frame, a reset (with its reason), or a changed K. */
+export type KeyframeCause = 'interval' | 'k-change' | ResetReason;
 
 export function checkInterval(k: number): number {
   if (!Number.isInteger(k) || k < MIN_INTERVAL || k > MAX_INTERVAL) {
@@ -16,7 +18,7 @@ export function checkInterval(k: number): number {
 export class KeyframeScheduler {
   private k: number;
   private offset = 0;
-  private forceKeyframe = true;
+  private forced: KeyframeCause | null = 'start'; // the first reason since the last keyframe
 
   constructor(interval: number) {
     this.k = checkInterval(interval);
@@ -31,21 +33,23 @@ export class KeyframeScheduler {
     checkInterval(k);
     if (k === this.k) return;
     this.k = k;
-    this.forceKeyframe = true;
+    this.forced ??= 'k-change';
   }
 
-  reset(_reason: ResetReason): void {
-    this.forceKeyframe = true;
+  /** The next frame is a keyframe; `reason` is reported as its cause (unless an earlier one is pending). */
+  reset(reason: ResetReason): void {
+    this.forced ??= reason;
   }
 
   /** Decides the next processed frame. `offset` counts frames since the last keyframe. */
-  next(): { isKeyframe: boolean; offset: number } {
-    if (this.forceKeyframe || this.offset + 1 >= this.k) {
-      this.forceKeyframe = false;
+  next(): { isKeyframe: boolean; offset: number; cause: KeyframeCause | null } {
+    if (this.forced !== null || this.offset + 1 >= this.k) {
+      const cause = this.forced ?? 'interval';
+      this.forced = null;
       this.offset = 0;
-      return { isKeyframe: true, offset: 0 };
+      return { isKeyframe: true, offset: 0, cause };
     }
     this.offset += 1;
-    return { isKeyframe: false, offset: this.offset };
+    return { isKeyframe: false, offset: this.offset, cause: null };
   }
 }

@@ -55,6 +55,7 @@ describe('MilaRunner', () => {
     const c = run(runner, 3);
     expect(pattern([...a, ...b, ...c])).toBe('K..K.K.K.K');
     expect(b.map((p) => p.offset)).toEqual([0, 1, 0, 1]);
+    expect([...a, ...b, ...c].map((p) => p.keyframeCause).filter((x) => x !== null)).toEqual(['start', 'k-change', 'interval', 'seek', 'interval']);
     runner.dispose();
   });
 

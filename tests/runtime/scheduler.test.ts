@@ -42,6 +42,21 @@ describe('KeyframeScheduler', () => {
     }
   });
 
+  it('says why each keyframe happened: the first reason since the last keyframe', () => {
+    const s = new KeyframeScheduler(3);
+    const causes = () => Array.from({ length: 3 }, () => s.next().cause);
+    expect(causes()).toEqual(['start', null, null]);
+    expect(causes()).toEqual(['interval', null, null]);
+    s.reset('seek');
+    s.reset('source'); // the pending seek stays the cause
+    expect(causes()).toEqual(['seek', null, null]);
+    s.setInterval(2);
+    expect(s.next().cause).toBe('k-change');
+    s.reset('source');
+    s.setInterval(3);
+    expect(s.next().cause).toBe('source');
+  });
+
   it('rejects K outside 1..30', () => {
     for (const k of [0, 31, 2.5, NaN]) expect(() => new KeyframeScheduler(k)).toThrow(RangeError);
     expect(() => new KeyframeScheduler(30)).not.toThrow();

@@ -6,9 +6,10 @@ values over M*L*L candidates); pooling, resizes, sigmoid and softmax are ignored
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import List, Tuple
 
 from .config import ModelConfig, NetConfig
-from .resnet import BLOCKS_PER_LAYER
+from .resnet import BlockSpec, block_specs
 
 
 def _out(n: int, stride: int) -> int:
@@ -20,36 +21,35 @@ def _conv(h: int, w: int, k: int, cin: int, cout: int) -> float:
     return 2.0 * h * w * k * k * cin * cout
 
 
-def encoder_flops(net: NetConfig, config: ModelConfig) -> float:
+def encoder_flops(net: NetConfig, config: ModelConfig, blocks: List[BlockSpec]) -> float:
+    """Stem + residual blocks (`blocks`: block_specs of `net`, built once by the caller)."""
     h, w = _out(config.input.height, 2), _out(config.input.width, 2)
     flops = _conv(h, w, 7, 3, net.base_width)
     h, w = _out(h, 2), _out(w, 2)
-    basic = net.depth == 18
-    expansion = 1 if basic else 4
-    dilate = (False, False, True, True) if config.output_stride == 8 else (False, False, False, True)
-    in_ch, bw = net.base_width, net.base_width
-    for li, count in enumerate(BLOCKS_PER_LAYER[net.depth]):
-        planes = bw * 2 ** li
-        stride = 1 if li == 0 or dilate[li] else 2
-        out_ch = planes * expansion
-        for bi in range(count):
-            s = stride if bi == 0 else 1
-            ho, wo = _out(h, s), _out(w, s)
-            if basic:
-                flops += _conv(ho, wo, 3, in_ch, planes) + _conv(ho, wo, 3, planes, out_ch)
-            else:
-                flops += _conv(h, w, 1, in_ch, planes) + _conv(ho, wo, 3, planes, planes) + _conv(ho, wo, 1, planes, out_ch)
-            if bi == 0 and (s != 1 or in_ch != out_ch):
-                flops += _conv(ho, wo, 1, in_ch, out_ch)
-            in_ch, h, w = out_ch, ho, wo
+    for b in blocks:
+        ho, wo = _out(h, b.stride), _out(w, b.stride)
+        if b.basic:
+            flops += _conv(ho, wo, 3, b.in_channels, b.planes) + _conv(ho, wo, 3, b.planes, b.out_channels)
+        else:
+            flops += (_conv(h, w, 1, b.in_channels, b.planes) + _conv(ho, wo, 3, b.planes, b.planes)
+                      + _conv(ho, wo, 1, b.planes, b.out_channels))
+        if b.downsample:
+            flops += _conv(ho, wo, 1, b.in_channels, b.out_channels)
+        h, w = ho, wo
     return flops
+
+
+def feature_size(config: ModelConfig) -> Tuple[int, int]:
+    """[h, w] of the feature map F (the schema makes the input a multiple of the output stride)."""
+    return config.input.height // config.output_stride, config.input.width // config.output_stride
 
 
 def feature_net_flops(net: NetConfig, config: ModelConfig) -> float:
     """Encoder + ASPP + projection to F."""
-    h, w = config.input.height // config.output_stride, config.input.width // config.output_stride
-    flops = encoder_flops(net, config)
-    width = net.base_width * 8 * (1 if net.depth == 18 else 4)
+    h, w = feature_size(config)
+    blocks = block_specs(net.depth, net.base_width, config.output_stride)
+    flops = encoder_flops(net, config, blocks)
+    width = blocks[-1].out_channels
     if net.aspp is not None:
         a = net.aspp.channels
         flops += _conv(h, w, 1, width, a) + 3 * _conv(h, w, 3, width, a) + _conv(1, 1, 1, width, a) + _conv(h, w, 1, 5 * a, a)
@@ -71,7 +71,7 @@ class CostModel:
 
 
 def cost_model(config: ModelConfig) -> CostModel:
-    h, w = config.input.height // config.output_stride, config.input.width // config.output_stride
+    h, w = feature_size(config)
     c, t, d = config.feature_channels, config.task_channels, config.ila.key_channels
     window, mem = config.ila.window, config.ila.memory
     groups = 2 if config.ila.task_specific else 1

@@ -23,6 +23,7 @@ from .scheduler import check_interval, keyframe_schedule
 from .steps import autocast_for
 
 Outputs = Dict[str, torch.Tensor]
+METRIC_UNITS = {"miou": "%", "pixelAccuracy": "%", "depthAbs": "m", "depthRel": "fraction"}
 
 
 class Accumulator:
@@ -41,8 +42,9 @@ class Accumulator:
         def clean(v: float) -> Optional[float]:
             return None if math.isnan(v) else round(v, 4)
 
-        return {"mIoU": clean(self.confusion.miou()), "acc": clean(self.confusion.pixel_accuracy()),
-                "abs": clean(self.depth.abs()), "rel": clean(self.depth.rel()), "frames": self.frames}
+        # key names: contract/fixtures/eval-table-keys.json, the same as src/eval/table.ts
+        return {"miou": clean(self.confusion.miou()), "pixelAccuracy": clean(self.confusion.pixel_accuracy()),
+                "depthAbs": clean(self.depth.abs()), "depthRel": clean(self.depth.rel()), "frames": self.frames}
 
 
 def _predictions(out: Outputs) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -145,7 +147,7 @@ def _table(acc, ks, cfg, clips, num_frames, extra_names) -> Dict:
             row("mila", k, cost.average_gflops(k))
             row("reuse", k, cost.slow_gflops / k)
     return {"model": cfg.name, "clips": clips, "frames_per_clip": num_frames, "ks": list(ks),
-            "metrics": {"mIoU": "%", "acc": "%", "abs": "m", "rel": "fraction", "gflops": "per frame, average"},
+            "metrics": {**METRIC_UNITS, "gflops": "per frame, average"},
             "rows": rows}
 
 
@@ -160,8 +162,8 @@ def to_markdown(result: Dict) -> str:
              "| mode | K | mIoU | Acc | Abs (m) | Rel | GFLOPs/frame | frames |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
-        lines.append(f"| {r['mode']} | {r['K']} | {_fmt(r['mIoU'], 2)} | {_fmt(r['acc'], 2)} | "
-                     f"{_fmt(r['abs'], 3)} | {_fmt(r['rel'], 3)} | {r['gflops']:.3g} | {r['frames']} |")
+        lines.append(f"| {r['mode']} | {r['K']} | {_fmt(r['miou'], 2)} | {_fmt(r['pixelAccuracy'], 2)} | "
+                     f"{_fmt(r['depthAbs'], 3)} | {_fmt(r['depthRel'], 3)} | {r['gflops']:.3g} | {r['frames']} |")
     per = [r for r in result["rows"] if "per_offset" in r]
     if per:
         lines += ["", "## Per offset from the keyframe (mIoU / Abs)", ""]
@@ -169,6 +171,6 @@ def to_markdown(result: Dict) -> str:
         lines.append("| mode | K | " + " | ".join(f"+{o}" for o in range(max_off)) + " |")
         lines.append("|---|---:|" + "---:|" * max_off)
         for r in per:
-            cells = {p["offset"]: f"{_fmt(p['mIoU'], 1)} / {_fmt(p['abs'], 2)}" for p in r["per_offset"]}
+            cells = {p["offset"]: f"{_fmt(p['miou'], 1)} / {_fmt(p['depthAbs'], 2)}" for p in r["per_offset"]}
             lines.append(f"| {r['mode']} | {r['K']} | " + " | ".join(cells.get(o, "") for o in range(max_off)) + " |")
     return "\n".join(lines) + "\n"

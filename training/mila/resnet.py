@@ -1,6 +1,7 @@
 """Dilated ResNet encoders (torchvision ResNet v1.5 layout and names), docs/ARCHITECTURE.md "Encoder"."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import List, Optional
 
 import torch
@@ -9,6 +10,48 @@ from torch import nn
 from .layers import conv
 
 BLOCKS_PER_LAYER = {18: (2, 2, 2, 2), 50: (3, 4, 6, 3), 101: (3, 4, 23, 3)}
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """One residual block with everything needed to build or cost it (mirrors encoderBlocks in config.ts)."""
+    layer: int  # 1..4
+    index: int  # position in its layer
+    basic: bool  # BasicBlock (ResNet-18) or Bottleneck
+    in_channels: int
+    planes: int
+    out_channels: int
+    stride: int
+    dilation: int  # of the 3x3 conv(s)
+    downsample: bool
+
+
+def block_specs(depth: int, base_width: int, output_stride: int) -> List[BlockSpec]:
+    """torchvision ResNet v1.5 with replace_stride_with_dilation: the one description of the layout,
+    used by ResNetEncoder and by the cost model."""
+    if depth not in BLOCKS_PER_LAYER:
+        raise ValueError(f"ResNet depth must be one of {sorted(BLOCKS_PER_LAYER)}, got {depth}")
+    if output_stride not in (8, 16):
+        raise ValueError(f"output stride must be 8 or 16, got {output_stride}")
+    basic = depth == 18
+    expansion = 1 if basic else 4
+    dilate = (False, False, True, True) if output_stride == 8 else (False, False, False, True)
+    in_ch, dilation, specs = base_width, 1, []
+    for li, count in enumerate(BLOCKS_PER_LAYER[depth]):
+        planes = base_width * 2 ** li
+        stride = 1 if li == 0 else 2
+        previous_dilation = dilation
+        if dilate[li]:
+            dilation *= stride
+            stride = 1
+        out_ch = planes * expansion
+        for b in range(count):
+            # the first block keeps the previous dilation (torchvision semantics, the contract)
+            specs.append(BlockSpec(li + 1, b, basic, in_ch if b == 0 else out_ch, planes, out_ch,
+                                   stride if b == 0 else 1, previous_dilation if b == 0 else dilation,
+                                   b == 0 and (stride != 1 or in_ch != out_ch)))
+        in_ch = out_ch
+    return specs
 
 
 def _rewire(c: nn.Conv2d, stride: int, dilation: int) -> None:
@@ -61,44 +104,26 @@ class ResNetEncoder(nn.Module):
 
     def __init__(self, depth: int, base_width: int = 64, output_stride: int = 16):
         super().__init__()
-        if depth not in BLOCKS_PER_LAYER:
-            raise ValueError(f"ResNet depth must be one of {sorted(BLOCKS_PER_LAYER)}, got {depth}")
-        if output_stride not in (8, 16):
-            raise ValueError(f"output stride must be 8 or 16, got {output_stride}")
+        specs = block_specs(depth, base_width, output_stride)
         block = BasicBlock if depth == 18 else Bottleneck
         w = base_width
-        # torchvision replace_stride_with_dilation for layer2..4
-        dilate = (False, True, True) if output_stride == 8 else (False, False, True)
         self.conv1 = conv(3, w, 7, stride=2)
         self.bn1 = nn.BatchNorm2d(w)
         self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
-        self._in_ch = w
-        self._dilation = 1
-        counts = BLOCKS_PER_LAYER[depth]
-        self.layer1 = self._make_layer(block, w, counts[0], 1, False)
-        self.layer2 = self._make_layer(block, 2 * w, counts[1], 2, dilate[0])
-        self.layer3 = self._make_layer(block, 4 * w, counts[2], 2, dilate[1])
-        self.layer4 = self._make_layer(block, 8 * w, counts[3], 2, dilate[2])
+        for li in range(1, 5):
+            setattr(self, f"layer{li}", nn.Sequential(*(self._block(block, s) for s in specs if s.layer == li)))
         self.out_channels = 8 * w * block.expansion
         self.depth = depth
+        self.base_width = base_width
         self.output_stride = output_stride
         self._init_weights()
 
-    def _make_layer(self, block, planes: int, count: int, stride: int, dilate: bool) -> nn.Sequential:
-        previous_dilation = self._dilation
-        if dilate:
-            self._dilation *= stride
-            stride = 1
+    @staticmethod
+    def _block(block, s: BlockSpec) -> nn.Module:
         downsample = None
-        if stride != 1 or self._in_ch != planes * block.expansion:
-            downsample = nn.Sequential(conv(self._in_ch, planes * block.expansion, 1, stride=stride),
-                                       nn.BatchNorm2d(planes * block.expansion))
-        # the first block keeps the previous dilation (torchvision semantics, the contract)
-        blocks: List[nn.Module] = [block(self._in_ch, planes, stride, previous_dilation, downsample)]
-        self._in_ch = planes * block.expansion
-        for _ in range(1, count):
-            blocks.append(block(self._in_ch, planes, 1, self._dilation, None))
-        return nn.Sequential(*blocks)
+        if s.downsample:
+            downsample = nn.Sequential(conv(s.in_channels, s.out_channels, 1, stride=s.stride), nn.BatchNorm2d(s.out_channels))
+        return block(s.in_channels, s.planes, s.stride, s.dilation, downsample)
 
     def _init_weights(self) -> None:
         for m in self.modules():
@@ -111,21 +136,14 @@ class ResNetEncoder(nn.Module):
     def set_output_stride(self, output_stride: int) -> None:
         """Re-wire strides and dilations in place for another output stride; the weights are the same
         (DeepLabv3 trains at stride 16 and runs at 8). Pre-training at 16 is several times cheaper."""
-        if output_stride not in (8, 16):
-            raise ValueError(f"output stride must be 8 or 16, got {output_stride}")
-        dilate = (False, True, True) if output_stride == 8 else (False, False, True)
-        dilation = 1
-        for layer, dil in zip((self.layer2, self.layer3, self.layer4), dilate):
-            previous, stride = dilation, 2
-            if dil:
-                dilation, stride = dilation * 2, 1
-            for i, block in enumerate(layer):
-                spatial = block.conv2 if isinstance(block, Bottleneck) else block.conv1
-                _rewire(spatial, stride if i == 0 else 1, previous if i == 0 else dilation)
-                if isinstance(block, BasicBlock):
-                    _rewire(block.conv2, 1, previous if i == 0 else dilation)  # torchvision: both 3x3 of the first block
-                if i == 0 and block.downsample is not None:
-                    block.downsample[0].stride = (stride, stride)
+        for s in block_specs(self.depth, self.base_width, output_stride):
+            block = getattr(self, f"layer{s.layer}")[s.index]
+            spatial = block.conv1 if s.basic else block.conv2
+            _rewire(spatial, s.stride, s.dilation)
+            if s.basic:
+                _rewire(block.conv2, 1, s.dilation)  # torchvision: both 3x3 of a BasicBlock share the dilation
+            if block.downsample is not None:
+                block.downsample[0].stride = (s.stride, s.stride)
         self.output_stride = output_stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

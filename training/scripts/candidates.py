@@ -98,7 +98,7 @@ def main(argv=None) -> int:
         row = {"width": width, "outputStride": config.output_stride,
                "input": f"{config.input.height}x{config.input.width}",
                "feature": f"{config.input.height // config.output_stride}x{config.input.width // config.output_stride}",
-               "steps": steps, "mIoU": slow["mIoU"], "acc": slow["acc"], "rel": slow["rel"],
+               "steps": steps, "miou": slow["miou"], "pixelAccuracy": slow["pixelAccuracy"], "depthRel": slow["depthRel"],
                "gflopsSlow": cost.slow_gflops, "gflopsFast": cost.fast_gflops}
         for backend in args.backends.split(","):
             ms = browser_ms(work / "run" / "export", work, backend, args.browser_frames)
@@ -119,7 +119,7 @@ def main(argv=None) -> int:
     fmt = lambda v, d=1: "-" if v is None else f"{v:.{d}f}"  # noqa: E731 (- : not measured)
     for r in rows:
         lines.append(f"| {r['width']} | {r['input']} | {r['outputStride']} | {r['feature']} | {r['steps']} | "
-                     f"{fmt(r['mIoU'])} | {fmt(r['acc'])} | {fmt(r['rel'], 3)} | "
+                     f"{fmt(r['miou'])} | {fmt(r['pixelAccuracy'])} | {fmt(r['depthRel'], 3)} | "
                      f"{r['gflopsSlow']:.2f} / {r['gflopsFast']:.2f} | "
                      + " | ".join(f"{fmt(r.get(b + 'SlowMs'), 0)} / {fmt(r.get(b + 'FastMs'), 0)}" for b in backends) + " |")
     (out / "candidates.md").write_text("\n".join(lines) + "\n")

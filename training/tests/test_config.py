@@ -1,6 +1,3 @@
-import copy
-import json
-
 import pytest
 
 from mila.config import ConfigError, load_config, parse_config
@@ -26,24 +23,8 @@ def test_model_json_extra_keys_are_ignored():
     assert parse_config(data).name == "mila-tiny"
 
 
-@pytest.mark.parametrize("mutate,needle", [
-    (lambda d: d.pop("outputStride"), "outputStride: missing"),
-    (lambda d: d.update(outputStride=32), "outputStride: must be 8 or 16"),
-    (lambda d: d["slow"].update(depth=34), "slow.depth: must be one of"),
-    (lambda d: d["ila"].update(window=4), "ila.window: must be odd"),
-    (lambda d: d["ila"].update(taskSpecific="yes"), "ila.taskSpecific"),
-    (lambda d: d["segmentation"]["colors"].pop(), "segmentation.colors: expected 19 entries"),
-    (lambda d: d["segmentation"]["colors"][0].__setitem__(0, 300), "segmentation.colors[0]"),
-    (lambda d: d["input"].update(height=65), "multiples of outputStride"),
-    (lambda d: d.update(format="other/1"), "format"),
-    (lambda d: d["depth"].update(maxDepth=-1), "depth.maxDepth"),
-])
-def test_bad_configs_name_the_field(mutate, needle):
-    data = copy.deepcopy(tiny_config_json())
-    mutate(data)
-    with pytest.raises(ConfigError) as err:
-        parse_config(data, "bad.json")
-    assert "bad.json" in str(err.value) and needle in str(err.value)
+# Invalid configs and their messages: contract/fixtures/configs.json, run by test_contract.py (and by
+# tests/contract/configContract.test.ts against the runtime's parser).
 
 
 def test_load_config_reports_unreadable_and_invalid_json(tmp_path):

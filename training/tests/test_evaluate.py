@@ -51,8 +51,8 @@ def test_mila_offset_matches_a_manual_run():
     cm.update(out["segmentation"].argmax(1), clip.labels[:, 2])
     de.update(out["depth"][:, 0], clip.depth[:, 2])
     off2 = row["per_offset"][2]
-    assert off2["mIoU"] == pytest.approx(cm.miou(), abs=1e-4)
-    assert off2["abs"] == pytest.approx(de.abs(), abs=1e-4)
+    assert off2["miou"] == pytest.approx(cm.miou(), abs=1e-4)
+    assert off2["depthAbs"] == pytest.approx(de.abs(), abs=1e-4)
 
 
 class SkyClips(FakeClips):
@@ -82,7 +82,7 @@ def test_depth_metrics_skip_sky_at_the_models_max_depth():
     assert int((gt == max_depth).sum()) == 8 * cfg.input.width
     ground = gt < max_depth
     expected = float((pred[ground] - gt[ground]).abs().mean())
-    assert row["abs"] == pytest.approx(expected, abs=1e-4)  # summary rounds to 4 decimals
+    assert row["depthAbs"] == pytest.approx(expected, abs=1e-4)  # summary rounds to 4 decimals
     with_sky = DepthErrors(math.inf)
     with_sky.update(pred, gt)
     assert abs(with_sky.abs() - expected) > 1e-2  # the test would notice sky being counted

@@ -1,7 +1,7 @@
 // The speed/quality knob: K, the keyframe interval, and the comparison modes.
 import type { MilaEngine } from '../../engine/engine';
 import type { EngineState } from '../../engine/engineState';
-import { RUN_MODES, type RunMode } from '../urlState';
+import { RUN_MODES, type RunMode } from '../../runtime/modes';
 
 const MODE_LABELS: Record<RunMode, string> = {
   mila: 'MILA: fast frames attend to keyframes (ILA)',

@@ -2,7 +2,7 @@ import type { MilaEngine } from '../../engine/engine';
 import type { EngineState } from '../../engine/engineState';
 import type { EngineMessage } from '../../engine/messages';
 import { reloadWith } from '../useUrlSync';
-import { TINY_MODEL_ID } from '../urlState';
+import { TINY_MODEL_ID } from '../../runtime/presets';
 
 function ActionButton({ m, engine, state }: { m: EngineMessage; engine: MilaEngine; state: EngineState }) {
   if (m.action === 'use-tiny') {

@@ -1,6 +1,6 @@
 import type { MilaEngine } from '../../engine/engine';
 import type { EngineState } from '../../engine/engineState';
-import { VIEW_MODES, type ViewMode } from '../urlState';
+import { VIEW_MODES, type ViewMode } from '../../render/types';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   seg: 'Segmentation',
