@@ -9,7 +9,7 @@ import { featureSize, ilaGroups } from '../src/runtime/config';
 import { ilaAttendGrouped, ilaImplementation } from '../src/runtime/ila';
 import { MilaModel, type TaskOutputs } from '../src/runtime/milaModel';
 import { fullSizeConfig, tinyConfig } from '../src/runtime/presets';
-import { randomWeights } from '../src/runtime/randomWeights';
+import { randomWeights } from '../tests/support/randomWeights';
 import { loadModel } from '../src/runtime/weights/loader';
 import type { BenchResult } from './benchReport';
 

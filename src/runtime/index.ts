@@ -9,6 +9,5 @@ export { KeyframeScheduler, checkInterval, MIN_INTERVAL, MAX_INTERVAL, type Rese
 export { MilaRunner, type FramePrediction, type FrameNet, type RunnerMode } from './runner';
 export { costModel, type CostModel } from './costModel';
 export { initBackend, BACKEND_CHAIN, type BackendInfo, type BackendName } from './backend';
-export { randomWeights, seededRandom, type RandomWeight } from './randomWeights';
 export { DEFAULT_MODEL_ID, fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
 export { ilaAttend, ilaReference } from './ila';
