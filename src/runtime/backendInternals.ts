@@ -1,10 +1,11 @@
 // The ONE module that reaches past tfjs-core's public KernelBackend API into a backend's own
-// members: the WebGPU backend's GPUDevice and program runner, the WebGL backend's GL context.
+// members: the WebGPU backend's GPUDevice and program runner, the WebGL backend's GL context and
+// program runner, the engine's backend factory registry.
 // Typed with the classes tfjs exports (type-only imports: no backend package is loaded here), and
 // checked at run time, so a tfjs upgrade that moves a member fails here with a clear message
 // (and in tests/runtime/backendInternals.test.ts) instead of as an undefined deep in a frame.
 import * as tf from '@tensorflow/tfjs-core';
-import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
 /** Thrown when a tfjs backend no longer has a member mila-web relies on. */
@@ -60,4 +61,13 @@ export function reRegisterBackend(name: string): boolean {
   }
   tf.registerBackend(name, registered.factory, registered.priority);
   return true;
+}
+
+/** Runs a GLSL program through the WebGL backend (output tracked by tfjs once made a tensor). */
+export function runWebGlProgram(
+  backend: unknown, program: GPGPUProgram, inputs: tf.TensorInfo[], dtype: tf.DataType,
+): tf.TensorInfo {
+  const b = backend as Partial<MathBackendWebGL> | null;
+  if (typeof b?.runWebGLProgram !== 'function') missing('MathBackendWebGL.runWebGLProgram is not a function');
+  return b.runWebGLProgram(program, inputs, dtype);
 }
