@@ -1,97 +1,42 @@
-// Benchmark page (driven by scripts/bench.ts through Playwright): builds a MILA model in the page
-// (a preset with random weights, or a model directory loaded with its own weights), times a
-// slow frame, a fast frame (fast net + ILA with a full memory) and the ILA kernel alone on one
-// backend, and reports medians.
+// Benchmark page (driven by scripts/bench.ts through Playwright): loads a model directory on one
+// backend, decodes the first frames of a bundled clip, and times the real frame loop over them
+// for each K, fast-only and reuse (bench/streamBench.ts); then the ILA call alone on the model's
+// shapes. Returns a BenchResult (bench/benchReport.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../src/runtime/backend';
 import { costModel } from '../src/runtime/costModel';
 import { featureSize, ilaGroups } from '../src/runtime/config';
 import { ilaAttendGrouped, ilaImplementation } from '../src/runtime/ila';
-import { MilaModel, type TaskOutputs } from '../src/runtime/milaModel';
-import { fullSizeConfig, tinyConfig } from '../src/runtime/presets';
-import { randomWeights } from '../src/runtime/randomWeights';
 import { loadModel } from '../src/runtime/weights/loader';
-import type { BenchResult } from './benchReport';
+import { median } from '../src/engine/stats';
+import { REUSE_K, withRatios, type BenchResult, type NetMedians, type StreamRow } from './benchReport';
+import { decodeClipFrames, streamRow, timeStream, timesOf, type TimedStream } from './streamBench';
+import type { MilaModel } from '../src/runtime/milaModel';
 
 export type { BenchResult } from './benchReport';
 
-/** What to time: a preset with random weights, or a served model directory (model.json + shards). */
-export type BenchModel = { size: 'full' | 'tiny' } | { url: string; label: string };
+/** A served model directory (model.json + shards). */
+export interface BenchModel {
+  url: string;
+  dir: string; // as given on the command line, for the report
+}
+
+export interface BenchPageOptions {
+  ks: number[]; // MILA rows (1 included)
+  frames: number;
+  clipUrl: string;
+  clipLabel: string;
+  extraRows: boolean; // fast-only and reuse rows
+}
 
 const log = (s: string) => {
   document.getElementById('log')!.textContent += `\n${s}`;
   console.log(s);
 };
 
-/** The median (of an even count: the mean of the two middle values). */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Forces the GPU queue to finish by reading back one value of each tensor. */
-async function settle(ts: tf.Tensor[]): Promise<void> {
-  await Promise.all(ts.map((t) => tf.tidy(() => tf.slice(tf.reshape(t, [-1]), [0], [1])).data()));
-}
-
-async function time(fn: () => tf.Tensor[] | Promise<tf.Tensor[]>): Promise<number> {
-  const t0 = performance.now();
-  const outs = await fn();
-  await settle(outs);
-  const ms = performance.now() - t0;
-  tf.dispose(outs);
-  return ms;
-}
-
-const flat = (o: TaskOutputs) => [o.segmentation, o.depth];
-
-async function buildModel(spec: BenchModel): Promise<{ model: MilaModel; weights: string }> {
-  if ('url' in spec) {
-    const t0 = performance.now();
-    const model = await loadModel(spec.url);
-    log(`  loaded ${model.config.name} from ${spec.label} in ${(performance.now() - t0).toFixed(0)} ms`);
-    return { model, weights: `weights of ${spec.label}` };
-  }
-  const config = spec.size === 'tiny' ? tinyConfig() : fullSizeConfig();
-  const weights = Object.fromEntries(randomWeights(config, 1).map((w) => [w.name, tf.tensor(w.data, w.shape)]));
-  return { model: new MilaModel(config, weights, `bench(${config.name}, random weights)`), weights: 'random weights' };
-}
-
-async function run(backend: BackendName, reps: number, spec: BenchModel): Promise<BenchResult> {
-  const info = await initBackend(backend);
-  if (info.backend !== backend) throw new Error(`backend ${backend} unavailable: ${info.fallbackReason ?? 'unknown'}`);
-  log(`${backend}: ${info.adapter}${info.videoImport === undefined ? '' : `, video import into WebGPU ${info.videoImport ? 'works' : 'fails (canvas fallback on)'}`}`);
-  const { model, weights } = await buildModel(spec); // after initBackend: the weights live on this backend
+/** Median ms of the ILA call alone on the model's shapes with a full memory (random inputs). */
+async function timeIla(model: MilaModel, reps: number): Promise<{ ms: number; implementation: string }> {
   const config = model.config;
-  const cost = costModel(config);
-  const { height, width } = config.input;
-  const input = tf.randomUniform([1, height, width, 3], -2, 2, 'float32', 3) as tf.Tensor4D;
-  const memory = model.createMemory();
-
-  const keyframe = () => {
-    const k = model.runKeyframe(input);
-    memory.push(k.memoryEntry); // as in MilaRunner: keys/values cached once per keyframe
-    return flat(k.outputs);
-  };
-  const fastFrame = () => flat(model.runFastFrame(input, memory));
-
-  const firstSlowMs = await time(keyframe);
-  log(`  first slow frame ${firstSlowMs.toFixed(0)} ms`);
-  for (let i = 1; i < config.ila.memory; i++) await time(keyframe); // memory now full (M keyframes)
-  const firstFastMs = await time(fastFrame);
-  log(`  first fast frame ${firstFastMs.toFixed(0)} ms`);
-
-  const slow: number[] = [];
-  const fast: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    slow.push(await time(keyframe));
-    fast.push(await time(fastFrame));
-    log(`  rep ${i + 1}: slow ${slow[i].toFixed(1)} ms, fast ${fast[i].toFixed(1)} ms`);
-  }
-
-  // The ILA kernel alone, on the model's shapes: every attention group (the two tasks, or one
-  // shared group whose values are both tasks' features) in one grouped call.
   const [h, w] = featureSize(config);
   const G = ilaGroups(config).length;
   const M = config.ila.memory;
@@ -99,51 +44,103 @@ async function run(backend: BackendName, reps: number, spec: BenchModel): Promis
   const q = tf.randomNormal([G, h, w, config.ila.keyChannels], 0, 1, 'float32', 4) as tf.Tensor4D;
   const k = tf.randomNormal([G * M, h, w, config.ila.keyChannels], 0, 1, 'float32', 5) as tf.Tensor4D;
   const v = tf.randomNormal([G * M, h, w, valueChannels], 0, 1, 'float32', 6) as tf.Tensor4D;
-  const impl = ilaImplementation(q, k, v, config.ila.window);
-  const ilaRun = () => [ilaAttendGrouped(q, k, v, config.ila.window)];
-  await time(ilaRun);
-  const ila: number[] = [];
-  for (let i = 0; i < Math.max(reps, 5); i++) ila.push(await time(ilaRun));
-  log(`  ILA (${impl}) ${median(ila).toFixed(2)} ms`);
+  try {
+    const implementation = ilaImplementation(q, k, v, config.ila.window);
+    const once = async () => {
+      const t0 = performance.now();
+      const out = ilaAttendGrouped(q, k, v, config.ila.window);
+      await tf.tidy(() => tf.slice(tf.reshape(out, [-1]), [0], [1])).data();
+      out.dispose();
+      return performance.now() - t0;
+    };
+    await once(); // compile / first run
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) times.push(await once());
+    return { ms: median(times)!, implementation };
+  } finally {
+    tf.dispose([q, k, v]);
+  }
+}
 
-  tf.dispose([q, k, v, input]);
-  memory.dispose();
-  model.dispose();
-  return {
-    model: config.name,
-    weights,
-    input: `${height}x${width}`,
-    slowDepth: config.slow.depth,
-    fastDepth: config.fast.depth,
-    ilaGroups: G,
-    backend,
-    adapter: info.adapter,
-    videoImport: info.videoImport,
-    ilaImplementation: impl,
-    reps,
-    firstSlowMs,
-    firstFastMs,
-    slowMs: median(slow),
-    fastMs: median(fast),
-    ilaMs: median(ila),
-    slowGflops: cost.slowGflops,
-    fastGflops: cost.fastGflops,
-    ilaGflops: cost.ilaGflops,
-  };
+async function run(backend: BackendName, spec: BenchModel, opts: BenchPageOptions): Promise<BenchResult> {
+  const info = await initBackend(backend);
+  if (info.backend !== backend) throw new Error(`backend ${backend} unavailable: ${info.fallbackReason ?? 'unknown'}`);
+  log(`${backend}: ${info.adapter}`);
+  const t0 = performance.now();
+  const model = await loadModel(spec.url); // after initBackend: the weights live on this backend
+  log(`  loaded ${model.config.name} from ${spec.dir} in ${(performance.now() - t0).toFixed(0)} ms`);
+  try {
+    const config = model.config;
+    const cost = costModel(config);
+    const frames = await decodeClipFrames(opts.clipUrl, opts.frames);
+    log(`  decoded ${frames.length} frames of ${opts.clipLabel}`);
+    const w0 = performance.now();
+    await model.warmUp();
+    const warmUpMs = performance.now() - w0;
+    log(`  warm-up ${warmUpMs.toFixed(0)} ms`);
+
+    const rows: Omit<StreamRow, 'ratioToK1'>[] = [];
+    const mila: TimedStream[] = [];
+    let fastOnly: TimedStream | null = null;
+    const timeRow = async (label: string, mode: 'mila' | 'fast-only' | 'reuse', k: number, gflops: number) => {
+      const stream = await timeStream(model, frames, mode, k);
+      const row = streamRow(label, mode, k, gflops, stream);
+      rows.push(row);
+      log(`  ${label}: mean ${row.meanMs.toFixed(1)} ms, median ${row.medianMs.toFixed(1)}, p95 ${row.p95Ms.toFixed(1)}`);
+      return stream;
+    };
+    for (const k of opts.ks) mila.push(await timeRow(`K=${k}`, 'mila', k, cost.averageGflops(k)));
+    if (opts.extraRows) {
+      fastOnly = await timeRow('fast-only', 'fast-only', 1, cost.fastOnlyGflops);
+      await timeRow(`reuse K=${REUSE_K}`, 'reuse', REUSE_K, cost.slowGflops / REUSE_K);
+    }
+    frames.forEach((f) => f.close());
+
+    const ila = await timeIla(model, 10);
+    log(`  ILA alone (${ila.implementation}) ${ila.ms.toFixed(2)} ms`);
+    const fastIlaMs = median(timesOf(mila, 'fast+ila'));
+    const nets: NetMedians = {
+      slowMs: median(timesOf(mila, 'slow')),
+      fastIlaMs,
+      fastMs: fastOnly ? median(fastOnly.ms) : null,
+      ilaMs: ila.ms,
+      ilaShare: fastIlaMs ? ila.ms / fastIlaMs : null,
+    };
+    return {
+      model: config.name,
+      modelDir: spec.dir,
+      weights: `weights of ${spec.dir}`,
+      input: `${config.input.height}x${config.input.width}`,
+      slowDepth: config.slow.depth,
+      fastDepth: config.fast.depth,
+      ilaGroups: ilaGroups(config).length,
+      backend,
+      adapter: info.adapter,
+      videoImport: info.videoImport,
+      ilaImplementation: ila.implementation,
+      clip: opts.clipLabel,
+      frames: opts.frames,
+      warmUpMs,
+      rows: withRatios(rows),
+      nets,
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
 declare global {
   interface Window {
-    runBench(backend: BackendName, reps: number, model: BenchModel): Promise<BenchResult>;
+    runBench(backend: BackendName, model: BenchModel, opts: BenchPageOptions): Promise<BenchResult>;
   }
 }
 
-window.runBench = async (backend, reps, model) => {
+window.runBench = async (backend, model, opts) => {
   try {
-    return await run(backend, reps, model);
+    return await run(backend, model, opts);
   } catch (e) {
     log(`${backend} failed: ${(e as Error).message}`);
-    return { backend, error: (e as Error).message } as BenchResult;
+    return { backend, modelDir: model.dir, error: (e as Error).message } as BenchResult;
   }
 };
 log('ready');

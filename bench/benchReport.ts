@@ -1,48 +1,75 @@
 // The pure half of `npm run bench` (scripts/bench.ts): command-line arguments, the result the
-// bench page returns, and its rendering as a text table (stdout) and as Markdown (--out), so
-// both are unit-tested (tests/scripts/benchReport.test.ts) without a browser.
-import { BACKEND_NAMES, type BackendName } from '../src/runtime/modes';
+// bench page returns, and its rendering as text tables (stdout), Markdown (--out) and JSON
+// (--json), so all are unit-tested (tests/scripts/benchReport.test.ts) without a browser.
+import { BACKEND_NAMES, type BackendName, type RunMode } from '../src/runtime/modes';
+import { DEFAULT_MODEL_ID, TINY_MODEL_ID } from '../src/runtime/presets';
+import type { StreamSummary } from '../src/engine/streamTiming';
 import { scanFlags } from '../src/node/cliFlags';
 
 /** The backends the bench accepts, in initBackend's fallback-chain order. */
 export const BENCH_BACKENDS: readonly BackendName[] = BACKEND_NAMES;
+export const DEFAULT_BENCH_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
+export const DEFAULT_KS: readonly number[] = [1, 2, 5, 10, 20];
+export const DEFAULT_MODELS: readonly string[] = [`public/models/${DEFAULT_MODEL_ID}`, `public/models/${TINY_MODEL_ID}`];
+export const DEFAULT_CLIP = 'public/samples/street-seed2';
+/** 40 frames: a multiple of every default K, so each MILA row holds whole keyframe cycles. */
+export const DEFAULT_FRAMES = 40;
+/** The K of the reuse row (keyframe outputs copied to the frames between). */
+export const REUSE_K = 5;
+
+/** One streamed row: the real frame loop over the clip with one runner setting. */
+export interface StreamRow extends StreamSummary {
+  label: string; // 'K=5', 'fast-only', 'reuse K=5'
+  mode: RunMode;
+  k: number;
+  ratioToK1: number | null; // mean / mean of the K=1 row of the same run
+  gflops: number; // analytic average per frame (cost model)
+}
+
+/** Per-net medians, from the streamed frames (slow, fast + ILA, fast) and an ILA-only loop. */
+export interface NetMedians {
+  slowMs: number | null; // keyframes of the MILA rows
+  fastIlaMs: number | null; // fast frames of the MILA rows (fast net + ILA + fuse + heads)
+  fastMs: number | null; // the fast-only row (fast net + heads, no ILA)
+  ilaMs: number; // the ILA call alone on the model's shapes, full memory
+  ilaShare: number | null; // ilaMs / fastIlaMs
+}
 
 export interface BenchResult {
   model: string;
-  weights: string; // 'random weights' or 'weights of <model dir>'
+  modelDir: string;
+  weights: string; // 'weights of <model dir>'
   input: string; // HxW
-  slowDepth: number; // backbone depths, for the row labels (D101 / D18)
+  slowDepth: number;
   fastDepth: number;
   ilaGroups: number; // attention groups in one ILA call (2: task-specific, 1: shared)
   backend: string;
   adapter: string;
   ilaImplementation: string;
   videoImport?: boolean; // webgpu: can video frames be imported into WebGPU on this adapter
-  reps: number;
-  firstSlowMs: number; // includes shader compilation
-  firstFastMs: number;
-  slowMs: number; // medians
-  fastMs: number;
-  ilaMs: number;
-  slowGflops: number;
-  fastGflops: number;
-  ilaGflops: number;
+  clip: string;
+  frames: number; // frames per streamed row
+  warmUpMs: number; // model.warmUp(): shader compilation / first runs, kept out of the rows
+  rows: StreamRow[];
+  nets: NetMedians;
   error?: string;
 }
 
-export const BENCH_KS = [1, 5, 10] as const;
-
 export const USAGE = `usage: npm run bench -- [options]
 
-Times a MILA model in headless Chromium: slow frame, fast frame (fast net + ILA with a full
-memory), the ILA kernel alone, and the average per frame at K = ${BENCH_KS.join(', ')}, per backend.
+Times the real frame loop (capture, runner step, outputs ready) over a bundled clip in headless
+Chromium, for each K plus fast-only and reuse (K=${REUSE_K}), per backend and model: mean, median,
+p95, p99 ms per frame, FPS and the ratio to K=1 of the same run; then per-net medians (slow,
+fast, fast + ILA, ILA alone).
 
-  --model <dir>       a model directory (model.json + shards, e.g. public/models/tiny): its
-                      architecture at its own input size, with its own weights
-  --size full|tiny    without --model: the full-size (256x512) or tiny preset with random
-                      weights (default full)
-  --backends <list>   comma-separated, of ${BENCH_BACKENDS.join(', ')} (default webgpu,webgl)
-  --reps <N>          timed repetitions per frame kind, median reported (default 3)
+  --models <dirs>     comma-separated model directories (model.json + shards)
+                      (default ${DEFAULT_MODELS.join(',')}); --model <dir> for one
+  --backends <list>   comma-separated, of ${BENCH_BACKENDS.join(', ')} (default ${DEFAULT_BENCH_BACKENDS.join(',')})
+  --ks <list>         keyframe intervals of the MILA rows (default ${DEFAULT_KS.join(',')}; 1 is always added)
+  --frames <N>        frames per row (default ${DEFAULT_FRAMES}; SwiftShader WebGPU: a few, ratios only)
+  --clip <dir>        clip directory with manifest.json under public/ (default ${DEFAULT_CLIP})
+  --no-extra-rows     only the MILA rows (skip fast-only and reuse)
+  --json <file>       also write every result as JSON (for scripts)
   --out <file.md>     also write the tables as Markdown (e.g. RUN_DIR/bench.md for the model card)
   --port <P>          Vite dev-server port (default $E2E_PORT or 5205)
   --help              this text`;
@@ -52,10 +79,13 @@ export class BenchUsageError extends Error {
 }
 
 export interface BenchArgs {
-  reps: number;
+  models: string[];
   backends: BackendName[];
-  size: 'full' | 'tiny';
-  model?: string;
+  ks: number[];
+  frames: number;
+  clip: string;
+  extraRows: boolean;
+  json?: string;
   out?: string;
   port: number;
 }
@@ -65,38 +95,54 @@ function positiveInt(flag: string, value: string): number {
   return Number(value);
 }
 
+function list(flag: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new BenchUsageError(`${flag} needs at least one item`);
+  return [...new Set(items)];
+}
+
 /** Parses argv (without node and script); returns null for --help. */
 export function parseBenchArgs(argv: string[], env: Record<string, string | undefined> = {}): BenchArgs | null {
-  const out: BenchArgs = { reps: 3, backends: ['webgpu', 'webgl'], size: 'full', port: Number(env.E2E_PORT ?? 5205) };
-  let sizeGiven = false;
+  const out: BenchArgs = {
+    models: [...DEFAULT_MODELS], backends: [...DEFAULT_BENCH_BACKENDS], ks: [...DEFAULT_KS], frames: DEFAULT_FRAMES,
+    clip: DEFAULT_CLIP, extraRows: true, port: Number(env.E2E_PORT ?? 5205),
+  };
   const proceed = scanFlags(argv, (m) => new BenchUsageError(m), (flag, value, arg) => {
     switch (flag) {
-      case '--reps':
-        out.reps = positiveInt(flag, value());
+      case '--frames':
+        out.frames = positiveInt(flag, value());
         break;
       case '--port':
         out.port = positiveInt(flag, value());
         break;
-      case '--size': {
-        const s = value();
-        if (s !== 'full' && s !== 'tiny') throw new BenchUsageError(`--size must be full or tiny (got "${s}")`);
-        out.size = s;
-        sizeGiven = true;
+      case '--ks':
+        out.ks = list(flag, value()).map((k) => positiveInt('--ks', k));
         break;
-      }
       case '--model':
-        out.model = value();
+        out.models = [value()];
+        break;
+      case '--models':
+        out.models = list(flag, value());
+        break;
+      case '--clip':
+        out.clip = value();
+        break;
+      case '--no-extra-rows':
+        out.extraRows = false;
+        break;
+      case '--json':
+        out.json = value();
         break;
       case '--out':
         out.out = value();
         break;
       case '--backends': {
-        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
-        const bad = list.filter((b) => !BENCH_BACKENDS.includes(b as BackendName));
-        if (list.length === 0 || bad.length > 0) {
-          throw new BenchUsageError(`--backends: unknown backend${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ') || '(none given)'} (use ${BENCH_BACKENDS.join(', ')})`);
+        const names = list(flag, value());
+        const bad = names.filter((b) => !BENCH_BACKENDS.includes(b as BackendName));
+        if (bad.length > 0) {
+          throw new BenchUsageError(`--backends: unknown backend${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')} (use ${BENCH_BACKENDS.join(', ')})`);
         }
-        out.backends = [...new Set(list)] as BackendName[];
+        out.backends = names as BackendName[];
         break;
       }
       default:
@@ -104,30 +150,16 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     }
   });
   if (!proceed) return null;
-  if (out.model !== undefined && sizeGiven) throw new BenchUsageError('--model and --size exclude each other (a model directory has its own size)');
+  // K=1 is the reference every ratio is taken to.
+  out.ks = [...new Set([1, ...out.ks])].sort((a, b) => a - b);
   if (!Number.isInteger(out.port) || out.port < 1) throw new BenchUsageError(`--port / E2E_PORT needs a positive integer (got "${env.E2E_PORT}")`);
   return out;
 }
 
-export interface BenchRow {
-  what: string;
-  ms: number;
-  ratio?: number; // to K = 1 (the average rows)
-  gflops: number;
-}
-
-/** The table rows of one backend: slow, fast, ILA, then the derived averages at K = 1, 5, 10. */
-export function benchRows(r: BenchResult): BenchRow[] {
-  const rows: BenchRow[] = [
-    { what: `slow frame (D${r.slowDepth})`, ms: r.slowMs, gflops: r.slowGflops },
-    { what: `fast frame (D${r.fastDepth}+ILA)`, ms: r.fastMs, gflops: r.fastGflops },
-    { what: `ILA kernel (${r.ilaGroups === 1 ? 'shared' : `${r.ilaGroups} tasks`})`, ms: r.ilaMs, gflops: r.ilaGflops },
-  ];
-  for (const k of BENCH_KS) {
-    const ms = (r.slowMs + (k - 1) * r.fastMs) / k;
-    rows.push({ what: `average per frame K=${k}`, ms, ratio: ms / r.slowMs, gflops: (r.slowGflops + (k - 1) * r.fastGflops) / k });
-  }
-  return rows;
+/** Sets each row's ratio of its mean to the K=1 row's mean (null without a K=1 row). */
+export function withRatios(rows: Omit<StreamRow, 'ratioToK1'>[]): StreamRow[] {
+  const k1 = rows.find((r) => r.mode === 'mila' && r.k === 1);
+  return rows.map((r) => ({ ...r, ratioToK1: k1 ? r.meanMs / k1.meanMs : null }));
 }
 
 /** GFLOPs to 2 decimals, or 3 significant digits below 1 (a tiny model's 0.0213 is not 0.02). */
@@ -142,49 +174,76 @@ export function storedWeightTypes(modelJson: unknown): string[] {
   return [...new Set(types)].sort();
 }
 
-const AVERAGES_NOTE = 'averages derived from the slow and fast medians: (slow + (K-1) fast) / K';
+const msText = (v: number | null) => (v === null ? '-' : v.toFixed(1));
 
 function describeRun(r: BenchResult): string[] {
-  const lines = [`backend ${r.backend}, adapter: ${r.adapter}, model ${r.model} (${r.weights}) at ${r.input}`];
+  const lines = [`${r.model} on ${r.backend} (${r.adapter}); ${r.modelDir} at ${r.input}, ${r.weights}`];
   if (r.videoImport !== undefined) lines.push(`video frames into WebGPU: ${r.videoImport ? 'importable' : 'not importable on this adapter (WEBGPU_IMPORT_EXTERNAL_TEXTURE off)'}`);
-  lines.push(`ILA implementation: ${r.ilaImplementation}; median of ${r.reps} (ILA: of ${Math.max(r.reps, 5)}); first call (${r.backend === 'webgpu' || r.backend === 'webgl' ? 'shader compile' : 'warm-up'}) slow ${r.firstSlowMs.toFixed(0)} ms, fast ${r.firstFastMs.toFixed(0)} ms`);
+  lines.push(`ILA implementation: ${r.ilaImplementation}; ${r.frames} frames of ${r.clip} per row; warm-up ${r.warmUpMs.toFixed(0)} ms (not in the rows)`);
   return lines;
 }
 
-/** One backend's result as the fixed-width text table printed on stdout. */
+type Column = [header: string, width: number, cell: (row: StreamRow) => string];
+
+const STREAM_COLUMNS: Column[] = [
+  ['stream', 12, (r) => r.label],
+  ['mean', 9, (r) => r.meanMs.toFixed(1)],
+  ['median', 9, (r) => r.medianMs.toFixed(1)],
+  ['p95', 9, (r) => r.p95Ms.toFixed(1)],
+  ['p99', 9, (r) => r.p99Ms.toFixed(1)],
+  ['FPS', 8, (r) => r.fps.toFixed(1)],
+  ['x K=1', 8, (r) => (r.ratioToK1 === null ? '-' : r.ratioToK1.toFixed(2))],
+  ['GFLOPs', 9, (r) => formatGflops(r.gflops)],
+];
+
+function netRows(r: BenchResult): [string, string][] {
+  const n = r.nets;
+  return [
+    [`slow (D${r.slowDepth})`, msText(n.slowMs)],
+    [`fast (D${r.fastDepth}, no ILA)`, msText(n.fastMs)],
+    [`fast + ILA`, msText(n.fastIlaMs)],
+    [`ILA alone (${r.ilaGroups === 1 ? 'shared' : `${r.ilaGroups} tasks`})`, `${n.ilaMs.toFixed(2)}${n.ilaShare === null ? '' : ` (${(100 * n.ilaShare).toFixed(0)}% of fast + ILA)`}`],
+  ];
+}
+
+/** One model x backend result as fixed-width text: the stream table, then the per-net medians. */
 export function textTable(r: BenchResult): string {
-  if (r.error) return `backend ${r.backend}: FAILED: ${r.error}`;
-  const pad = (s: string, n: number) => s.padStart(n);
+  if (r.error) return `${r.model ? `${r.model} on ` : ''}backend ${r.backend}: FAILED: ${r.error}`;
   const lines = describeRun(r);
-  lines.push(`${'what'.padEnd(22)}${pad('ms', 12)}${pad('x K=1', 9)}${pad('GFLOPs', 10)}`);
-  for (const row of benchRows(r)) {
-    lines.push(`${row.what.padEnd(22)}${pad(row.ms.toFixed(1), 12)}${pad(row.ratio === undefined ? '' : row.ratio.toFixed(2), 9)}${pad(formatGflops(row.gflops), 10)}`);
-  }
-  lines.push(`(${AVERAGES_NOTE})`);
+  lines.push(STREAM_COLUMNS.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join(''));
+  for (const row of r.rows) lines.push(STREAM_COLUMNS.map(([, w, cell], i) => (i === 0 ? cell(row).padEnd(w) : cell(row).padStart(w))).join(''));
+  lines.push('(ms per frame: capture + runner step + outputs ready, every frame of the stream)');
+  lines.push('per-net medians, ms:');
+  for (const [what, ms] of netRows(r)) lines.push(`  ${what.padEnd(24)}${ms}`);
   return lines.join('\n');
 }
 
-/** One backend's result as a Markdown section (## backend, run description, table). */
+/** One model x backend result as a Markdown section. */
 export function markdownSection(r: BenchResult): string {
-  if (r.error) return `## ${r.backend}\n\nFAILED: ${r.error}`;
-  // One line each (Markdown hard breaks: two trailing spaces), then the table.
-  const lines = [`## ${r.backend}`, '', describeRun(r).join('  \n'), ''];
-  lines.push('| what | ms | × K=1 | GFLOPs |', '|---|---:|---:|---:|');
-  for (const row of benchRows(r)) {
-    lines.push(`| ${row.what} | ${row.ms.toFixed(1)} | ${row.ratio === undefined ? '' : row.ratio.toFixed(2)} | ${formatGflops(row.gflops)} |`);
-  }
-  lines.push('', `Medians; ${AVERAGES_NOTE}.`);
+  if (r.error) return `## ${r.model ? `${r.model}, ` : ''}${r.backend}\n\nFAILED: ${r.error}`;
+  const lines = [`## ${r.model}, ${r.backend}`, '', describeRun(r).join('  \n'), ''];
+  lines.push('| stream | mean ms | median ms | p95 ms | p99 ms | FPS | × K=1 | GFLOPs |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of r.rows) lines.push(`| ${STREAM_COLUMNS.map(([, , cell]) => cell(row)).join(' | ')} |`);
+  lines.push('', '| net | median ms |', '|---|---:|');
+  for (const [what, ms] of netRows(r)) lines.push(`| ${what} | ${ms} |`);
+  lines.push('', 'ms per frame: capture + runner step + outputs ready, every frame of the stream (keyframes included).');
   return lines.join('\n');
 }
 
 export interface BenchRunInfo {
-  title: string; // e.g. the model name
-  description: string; // model, weights, input, browser, machine
+  title: string;
+  description: string; // browser, machine
   date: string;
 }
 
-/** The whole --out file: a title, what was run, then a section per backend. */
+/** The whole --out file: a title, what was run, then a section per model x backend. */
 export function markdownReport(info: BenchRunInfo, results: BenchResult[]): string {
   const parts = [`# Benchmark: ${info.title}`, `${info.description}, ${info.date}.`, ...results.map(markdownSection)];
   return `${parts.join('\n\n')}\n`;
+}
+
+/** The --json file: run description plus every result as the page returned it. */
+export function jsonReport(info: BenchRunInfo, args: BenchArgs, results: BenchResult[]): string {
+  const { port: _port, json: _json, out: _out, ...settings } = args;
+  return `${JSON.stringify({ ...info, settings, results }, null, 2)}\n`;
 }

@@ -36,6 +36,8 @@ test('an uploaded video is processed on WebGPU with zero readback; K=5 gives cei
   expect(f.readbackBytesLastFrame).toBe(perFrame);
   expect(f.readbackBytesTotal).toBe(23 * perFrame);
   expect(f.lastError).toBeNull();
+  // The measured stream (mean / p95 per frame) sits next to the analytic GFLOPs.
+  await expect(page.getByTestId('stat-stream-ms')).toHaveText(/^\d+(\.\d)? ms \/ \d+(\.\d)? ms$/);
   console.log('stats after 23 frames:', await page.getByTestId('stats').innerText());
   await expect(page.getByTestId('source-label')).toContainText('testsrc2-320x180');
   await expect(page.getByTestId('frame-badge')).toBeVisible();

@@ -1,20 +1,21 @@
-// npm run bench [-- --model <dir> | --size full|tiny] [--backends webgpu,webgl,wasm,cpu] [--reps N]
-//                  [--out file.md] [--port P]        (--help: bench/benchReport.ts USAGE)
-// Times a MILA model in headless Chromium through a Vite-served page (bench/index.html): slow
-// frame, fast frame, ILA kernel, and the average per frame at K = 1, 5, 10, per backend (default
-// WebGPU then WebGL). Without --model: the full-size preset (random weights, 256x512); with
-// --model: that model directory's architecture at its own input size, with its own weights
-// (served to the page like scripts/eval.ts does). --out also writes the tables as Markdown (a
-// model card's bench.md). A benchmark, not a test. On this machine the WebGPU adapter is
-// SwiftShader (CPU), so a full-size slow frame takes about a minute: few reps by default.
+// npm run bench [-- --models DIR,DIR] [--backends webgpu,webgl,wasm] [--ks 1,2,5,10,20] [--frames N]
+//                  [--json file] [--out file.md] [--port P]        (--help: bench/benchReport.ts USAGE)
+// Times the real frame loop of each model directory over a bundled clip in headless Chromium
+// through a Vite-served page (bench/index.html), one fresh page per model x backend: every K,
+// fast-only and reuse as streams (mean, median, p95, p99, FPS, ratio to K=1), then per-net
+// medians. Default: the shipped model and the tiny one on webgpu, webgl and wasm. A benchmark,
+// not a test. On this machine the WebGPU adapter is SwiftShader (CPU): a full-size slow frame
+// takes seconds there, so run WebGPU with a few --frames and read its ratios only.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer } from 'vite';
-import type { BenchModel } from '../bench/benchPage';
-import { BenchUsageError, markdownReport, parseBenchArgs, storedWeightTypes, textTable, USAGE, type BenchArgs, type BenchResult } from '../bench/benchReport';
+import type { BenchModel, BenchPageOptions } from '../bench/benchPage';
+import {
+  BenchUsageError, jsonReport, markdownReport, parseBenchArgs, storedWeightTypes, textTable, USAGE, type BenchArgs, type BenchResult,
+} from '../bench/benchReport';
 import { serveDirectory } from '../src/eval/node/staticDir';
 import { parseModelConfig, type ModelConfig } from '../src/runtime/config';
 
@@ -37,8 +38,17 @@ function readModel(dir: string): { config: ModelConfig; weightTypes: string[] } 
 
 const isNavigationError = (e: unknown) => /Execution context was destroyed|navigation/i.test(String((e as Error)?.message));
 
-/** One backend on a fresh page (no shared GPU memory or compiled programs); retried once if Vite reloads the page. */
-async function benchBackend(browser: Browser, origin: string, backend: string, reps: number, model: BenchModel): Promise<BenchResult> {
+/** Checks --clip: a directory under public/ holding manifest.json; returns its URL path. */
+function clipUrl(dir: string): string {
+  const abs = resolve(dir);
+  const publicDir = join(REPO, 'public');
+  if (!abs.startsWith(`${publicDir}/`)) throw new BenchFailure(`--clip ${dir}: must be a directory under ${publicDir} (Vite serves it to the page)`);
+  if (!existsSync(join(abs, 'manifest.json'))) throw new BenchFailure(`--clip ${dir}: no manifest.json there`);
+  return `${abs.slice(publicDir.length)}/`;
+}
+
+/** One model x backend on a fresh page (no shared GPU memory or compiled programs); retried once if Vite reloads the page. */
+async function benchBackend(browser: Browser, origin: string, backend: string, model: BenchModel, opts: BenchPageOptions): Promise<BenchResult> {
   const page = await browser.newPage();
   page.setDefaultTimeout(0);
   page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
@@ -48,13 +58,13 @@ async function benchBackend(browser: Browser, origin: string, backend: string, r
       try {
         await page.goto(`${origin}/bench/index.html`);
         await page.waitForFunction(() => typeof window.runBench === 'function', null, { timeout: 120_000 });
-        return (await page.evaluate(([b, n, m]) => window.runBench(b as 'webgpu', n as number, m as BenchModel), [backend, reps, model] as const)) as BenchResult;
+        return (await page.evaluate(([b, m, o]) => window.runBench(b as 'webgpu', m as BenchModel, o as BenchPageOptions), [backend, model, opts] as const)) as BenchResult;
       } catch (e) {
         if (attempt < 2 && isNavigationError(e)) {
           process.stderr.write('[bench] the page reloaded (dependency optimisation); starting again\n');
           continue;
         }
-        return { backend, error: String((e as Error).message).replace(/^page\.\w+: (Error: )?/, '').split('\n')[0] } as BenchResult;
+        return { backend, modelDir: model.dir, error: String((e as Error).message).replace(/^page\.\w+: (Error: )?/, '').split('\n')[0] } as BenchResult;
       }
     }
   } finally {
@@ -63,17 +73,19 @@ async function benchBackend(browser: Browser, origin: string, backend: string, r
 }
 
 async function run(args: BenchArgs): Promise<void> {
-  const shipped = args.model === undefined ? undefined : readModel(args.model);
-  const modelConfig = shipped?.config;
-  const modelDir = args.model === undefined ? undefined : resolve(args.model);
-  const model: BenchModel = modelDir === undefined ? { size: args.size } : { url: MODEL_PREFIX, label: args.model! };
+  const models = args.models.map((dir) => ({ dir, ...readModel(dir) }));
+  const clip = clipUrl(args.clip);
+  const prefix = (i: number) => `${MODEL_PREFIX}${i}/`;
   // No HMR and no file watching: an edit anywhere in the shared tree must not reload the page mid-run.
   // vite.config.ts (loaded from root) sends COOP/COEP, so the wasm backend gets its threads, as in the app.
   const server = await createServer({
     root: REPO,
     server: { port: args.port, strictPort: true, hmr: false, watch: null },
     logLevel: 'warn',
-    plugins: modelDir === undefined ? [] : [{ name: 'mila-bench-model', configureServer: (s) => void s.middlewares.use(serveDirectory(MODEL_PREFIX, modelDir)) }],
+    plugins: [{
+      name: 'mila-bench-models',
+      configureServer: (s) => models.forEach((m, i) => void s.middlewares.use(serveDirectory(prefix(i), resolve(m.dir)))),
+    }],
   });
   await server.listen();
   const browser = await chromium.launch({
@@ -84,26 +96,30 @@ async function run(args: BenchArgs): Promise<void> {
   let description: string;
   try {
     const cpu = cpus();
-    const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} logical cores)`;
-    const what = modelConfig
-      ? `model ${modelConfig.name} (${args.model}, its ${shipped!.weightTypes.join('/') || 'float32'} weights) at ${modelConfig.input.height}x${modelConfig.input.width}`
-      : `${args.size === 'full' ? 'full-size D101/D18 MILA' : 'tiny model'}, random weights`;
-    description = `${what}, headless Chromium ${browser.version()} on ${machine}`;
-    console.log(`mila-web benchmark: ${description}`);
-    for (const backend of args.backends) {
-      const result = await benchBackend(browser, `http://localhost:${args.port}`, backend, args.reps, model);
-      results.push(result);
-      console.log('');
-      console.log(textTable(result));
+    const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} logical cores, load average ${loadavg()[0].toFixed(2)} at the start)`;
+    description = `headless Chromium ${browser.version()} on ${machine}; ${args.frames} frames of ${args.clip} per row`;
+    console.log(`mila-web streamed benchmark: ${description}`);
+    const opts: BenchPageOptions = { ks: args.ks, frames: args.frames, clipUrl: clip, clipLabel: args.clip, extraRows: args.extraRows };
+    for (const [i, m] of models.entries()) {
+      for (const backend of args.backends) {
+        console.log(`\n${m.config.name} (${m.dir}, ${m.weightTypes.join('/') || 'float32'} weights) on ${backend}`);
+        const result = await benchBackend(browser, `http://localhost:${args.port}`, backend, { url: prefix(i), dir: m.dir }, opts);
+        results.push(result);
+        console.log(textTable(result));
+      }
     }
   } finally {
     await browser.close();
     await server.close();
   }
+  const info = { title: models.map((m) => m.config.name).join(', '), description, date: new Date().toISOString().slice(0, 10) };
   if (args.out) {
-    const title = modelConfig ? modelConfig.name : `${args.size} preset (random weights)`;
-    writeFileSync(args.out, markdownReport({ title, description, date: new Date().toISOString().slice(0, 10) }, results));
+    writeFileSync(args.out, markdownReport(info, results));
     console.log(`\nwrote ${args.out}`);
+  }
+  if (args.json) {
+    writeFileSync(args.json, jsonReport(info, args, results));
+    console.log(`wrote ${args.json}`);
   }
   if (results.some((r) => r.error)) process.exitCode = 1;
 }

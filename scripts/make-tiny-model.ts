@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { writeModelDir } from '../src/node/modelWriter';
 import { tinyConfig } from '../src/runtime/presets';
-import { randomWeights } from '../src/runtime/randomWeights';
+import { randomWeights } from '../tests/support/randomWeights';
 import type { QuantizeDtype } from '../src/node/quantize';
 
 function arg(name: string, fallback: string): string {

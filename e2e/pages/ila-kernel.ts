@@ -1,19 +1,25 @@
-// Test page for e2e/ila-kernel.spec.ts: runs the fused ILA kernel on tfjs's webgpu backend and the
-// tfjs-ops reference on the same inputs, and reports the max abs difference and how many GPU
-// compute dispatches the fused call recorded.
+// Test page for e2e/ila-kernel.spec.ts: runs ILA as the app does (ilaAttendGrouped) on tfjs's
+// webgpu backend (the fused kernel) or webgl backend (the GLSL programs), the tfjs-ops reference
+// on the same inputs and the naive float64 loop on their data, and reports the max abs
+// differences, how many GPU compute dispatches the call recorded (webgpu) and the kernels it ran.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
-import { ILA_KERNEL_NAME, ilaAttend, ilaFusedChecksSettled, ilaImplementation, ilaReference } from '../../src/runtime/ila';
+import '@tensorflow/tfjs-backend-webgl';
+import {
+  ILA_KERNEL_NAME, ilaAttendGrouped, ilaFusedChecksSettled, ilaImplementation, ilaReferenceGrouped,
+} from '../../src/runtime/ila';
+import { ilaNaive } from '../../tests/ila/ilaNaive';
 
-export interface IlaKernelCase { M: number; h: number; w: number; d: number; T: number; L: number; seed: number }
+export interface IlaKernelCase { G?: number; M: number; h: number; w: number; d: number; T: number; L: number; seed: number }
 export interface IlaKernelCaseResult {
-  name: string; implementation: string; maxAbsDiff: number; dispatches: number; kernelNames: string[];
-  leakedTensors: number;
+  name: string; implementation: string; maxAbsDiff: number; maxAbsDiffNaive: number; dispatches: number;
+  kernelNames: string[]; leakedTensors: number;
 }
 export interface IlaKernelReport { backend: string; adapter: string; results: IlaKernelCaseResult[] }
 
 /** Wraps GPUComputePassEncoder.dispatchWorkgroups to count compute dispatches. */
 function countDispatches<T>(fn: () => T): { value: T; dispatches: number } {
+  if (typeof GPUComputePassEncoder === 'undefined') return { value: fn(), dispatches: 0 };
   const proto = GPUComputePassEncoder.prototype;
   const original = proto.dispatchWorkgroups;
   let dispatches = 0;
@@ -29,36 +35,41 @@ function countDispatches<T>(fn: () => T): { value: T; dispatches: number } {
 }
 
 async function runCase(c: IlaKernelCase): Promise<IlaKernelCaseResult> {
-  const name = `M${c.M} ${c.h}x${c.w} d${c.d} T${c.T} L${c.L}`;
+  const G = c.G ?? 1;
+  const name = `G${G} M${c.M} ${c.h}x${c.w} d${c.d} T${c.T} L${c.L}`;
   const [query, keys, values] = tf.tidy(() => [
-    tf.randomUniform([1, c.h, c.w, c.d], -2, 2, 'float32', c.seed),
-    tf.randomUniform([c.M, c.h, c.w, c.d], -2, 2, 'float32', c.seed + 1),
-    tf.randomUniform([c.M, c.h, c.w, c.T], -1, 1, 'float32', c.seed + 2),
+    tf.randomUniform([G, c.h, c.w, c.d], -2, 2, 'float32', c.seed),
+    tf.randomUniform([G * c.M, c.h, c.w, c.d], -2, 2, 'float32', c.seed + 1),
+    tf.randomUniform([G * c.M, c.h, c.w, c.T], -1, 1, 'float32', c.seed + 2),
   ] as tf.Tensor4D[]);
-  await Promise.all([query.data(), keys.data(), values.data()]); // inputs resident before counting
+  const [q, k, v] = await Promise.all([query.data(), keys.data(), values.data()]); // inputs resident before counting
   const numTensors = tf.memory().numTensors;
   const implementation = ilaImplementation(query, keys, values, c.L);
-  const { value: fused, dispatches } = countDispatches(() => ilaAttend(query, keys, values, c.L));
-  await fused.data();
+  const { value: out, dispatches } = countDispatches(() => ilaAttendGrouped(query, keys, values, c.L));
+  const got = await out.data();
   const leakedTensors = tf.memory().numTensors - numTensors - 1;
-  const profile = await tf.profile(() => { tf.dispose(ilaAttend(query, keys, values, c.L)); });
-  const reference = ilaReference(query, keys, values, c.L);
-  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(fused, reference))));
+  const profile = await tf.profile(() => { tf.dispose(ilaAttendGrouped(query, keys, values, c.L)); });
+  const reference = ilaReferenceGrouped(query, keys, values, c.L);
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(out, reference))));
   const maxAbsDiff = (await diff.data())[0];
-  tf.dispose([query, keys, values, fused, reference, diff]);
-  return { name, implementation, maxAbsDiff, dispatches, kernelNames: profile.kernelNames, leakedTensors };
+  const naive = ilaNaive(q, k, v, { groups: G, memory: c.M, height: c.h, width: c.w, keyChannels: c.d, valueChannels: c.T, window: c.L });
+  const maxAbsDiffNaive = naive.reduce((m, x, i) => Math.max(m, Math.abs(x - got[i])), 0);
+  tf.dispose([query, keys, values, out, reference, diff]);
+  return { name, implementation, maxAbsDiff, maxAbsDiffNaive, dispatches, kernelNames: profile.kernelNames, leakedTensors };
 }
 
-async function run(cases: IlaKernelCase[]): Promise<IlaKernelReport> {
-  const ok = await tf.setBackend('webgpu');
+async function run(cases: IlaKernelCase[], wanted: 'webgpu' | 'webgl' = 'webgpu'): Promise<IlaKernelReport> {
+  const ok = await tf.setBackend(wanted);
   await tf.ready();
   const backend = tf.getBackend();
-  if (!ok || backend !== 'webgpu') throw new Error(`webgpu backend unavailable (active: ${backend})`);
-  const info = (await navigator.gpu.requestAdapter())?.info;
+  if (!ok || backend !== wanted) throw new Error(`${wanted} backend unavailable (active: ${backend})`);
+  const adapter = wanted === 'webgpu'
+    ? await navigator.gpu.requestAdapter().then((a) => `${a?.info?.vendor ?? '?'} ${a?.info?.architecture ?? '?'}`)
+    : 'webgl';
   const results: IlaKernelCaseResult[] = [];
   for (const c of cases) results.push(await runCase(c));
-  await ilaFusedChecksSettled();
-  return { backend, adapter: `${info?.vendor ?? '?'} ${info?.architecture ?? '?'}`, results };
+  if (wanted === 'webgpu') await ilaFusedChecksSettled();
+  return { backend, adapter, results };
 }
 
 declare global {

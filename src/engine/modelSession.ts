@@ -9,6 +9,7 @@ import type { OverlayRenderer, OverlayStyle } from '../render/types';
 import { probeWebGpuCanvas, type CanvasProbeResult } from '../render/webgpuCanvasProbe';
 import { WebGpuOverlayRenderer } from '../render/webgpuOverlayRenderer';
 import { loadPhaseText } from './messages';
+import { webGpuDevice } from '../runtime/backendInternals';
 import { createCachingFetch } from './modelCache';
 
 export type LoadPhase = 'backend' | 'weights' | 'warmup';
@@ -62,7 +63,7 @@ export class ModelSession {
   ) {}
 
   get device(): GPUDevice | null {
-    return this.info.backend.backend === 'webgpu' ? (tf.backend() as unknown as { device: GPUDevice }).device : null;
+    return this.info.backend.backend === 'webgpu' ? webGpuDevice() : null;
   }
 
   static async create(
@@ -95,7 +96,7 @@ export class ModelSession {
       const gpuCanvas = backend.backend === 'webgpu' && (probe?.ok ?? false);
       const renderer =
         gpuCanvas
-          ? new WebGpuOverlayRenderer(canvas, (tf.backend() as unknown as { device: GPUDevice }).device, style)
+          ? new WebGpuOverlayRenderer(canvas, webGpuDevice(), style)
           : new Canvas2dOverlayRenderer(canvas, style);
       const runner = new MilaRunner(model, { interval: opts.k, mode: opts.mode });
       const info: SessionInfo = { backend, modelId: opts.modelId, model, cost: costModel(model.config), style, cachedShards: report.hits, loadedBytes,

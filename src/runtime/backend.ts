@@ -1,6 +1,7 @@
 // Backend selection: webgpu -> webgl -> wasm -> cpu, with the reason for every fallback, a
 // description of the adapter, and (WebGPU) a run-time check that video frames can be imported.
 import * as tf from '@tensorflow/tfjs-core';
+import { webGlContext, webGpuDevice } from './backendInternals';
 
 import { BACKEND_NAMES, type BackendName } from './modes';
 
@@ -84,8 +85,7 @@ async function describeWebGpu(): Promise<string> {
 }
 
 function describeWebGl(): string {
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl: WebGLRenderingContext } }).gpgpu?.gl;
-  if (!gl) return 'webgl';
+  const gl = webGlContext();
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
   return `webgl${tf.env().getNumber('WEBGL_VERSION')}: ${renderer}`;
@@ -111,7 +111,7 @@ export async function initBackend(preferred: BackendName = 'webgpu'): Promise<Ba
     await tf.ready();
     const info: BackendInfo = { backend: name, adapter: name };
     if (name === 'webgpu') {
-      const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+      const device = webGpuDevice();
       info.videoImport = await webgpuCanImportVideo(device);
       tf.env().set('WEBGPU_IMPORT_EXTERNAL_TEXTURE', info.videoImport);
       info.adapter = await describeWebGpu();

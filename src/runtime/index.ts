@@ -10,6 +10,5 @@ export { MilaRunner, type FramePrediction } from './runner';
 export { RUN_MODES, BACKEND_NAMES, type RunMode, type FrameNet, type BackendName } from './modes';
 export { costModel, frameNetGflops, modeAverageGflops, type CostModel } from './costModel';
 export { initBackend, BACKEND_CHAIN, type BackendInfo } from './backend';
-export { randomWeights, seededRandom, type RandomWeight } from './randomWeights';
 export { DEFAULT_MODEL_ID, TINY_MODEL_ID, fullSizeConfig, tinyConfig, CITYSCAPES_CLASSES, CITYSCAPES_COLORS } from './presets';
 export { ilaAttend, ilaReference } from './ila';

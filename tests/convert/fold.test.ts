@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BN_EPS, foldBatchNorm, oihwToHwio } from '../../src/convert/fold';
-import { seededRandom } from '../../src/runtime/randomWeights';
+import { seededRandom } from '../support/randomWeights';
 
 const rand = seededRandom(3);
 const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { MIN_CHANNEL_STEPS, encodeWeight, narrowestChannelSteps, storageFor } from '../../src/node/quantize';
-import { seededRandom } from '../../src/runtime/randomWeights';
+import { seededRandom } from '../support/randomWeights';
 
 const rand = seededRandom(11);
 const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());

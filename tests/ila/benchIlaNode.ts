@@ -18,7 +18,8 @@ if (!(await tf.setBackend('webgpu'))) {
   console.error('tfjs webgpu backend failed to initialise');
   process.exit(2);
 }
-const { benchIlaDetailed, ilaSelfTest } = await import('../../src/runtime/ila');
+const { ilaSelfTest } = await import('../../src/runtime/ila');
+const { benchIlaDetailed } = await import('../../bench/benchIla');
 console.log(`adapter: ${gpu.adapterDescription}`);
 const size = { height: 16, width: 32, keyChannels: 64, valueChannels: 128, memory: 2, window: 9 };
 const check = await ilaSelfTest({ groups: 2, height: size.height, width: size.width, keyChannels: size.keyChannels, valueChannels: size.valueChannels, memory: size.memory, window: size.window });

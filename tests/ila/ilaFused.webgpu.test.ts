@@ -4,10 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ILA_KERNEL_NAME, ilaAttend, ilaAttendGrouped, ilaFusedCallCount, ilaFusedGrouped, ilaImplementation,
-  ilaNaive, ilaReferenceGrouped, ilaSelfTest, markIlaFusedFailed,
+  ilaReferenceGrouped, ilaSelfTest, ilaTypedArrays, markIlaFusedFailed,
 } from '../../src/runtime/ila';
+import { runWebGpuProgram } from '../../src/runtime/backendInternals';
 import { IlaProgram } from '../../src/runtime/ila/ilaProgram';
-import { ILA_CASES, caseDims, caseName, maxAbsDiff, randomInputs } from './ilaTestUtils';
+import { ilaNaive } from './ilaNaive';
+import { ILA_CASES, SHIPPED_ILA_CASES, caseDims, caseName, maxAbsDiff, randomInputs } from './ilaTestUtils';
 import { type NodeWebGPU, countDispatches, installNodeWebGPU } from './webgpuNode';
 
 let gpu: NodeWebGPU | null = null;
@@ -36,7 +38,7 @@ afterAll(async () => {
 
 describe('fused ILA kernel (webgpu backend in Node)', () => {
   for (const [i, c] of ILA_CASES.entries()) {
-    it(`fused vs reference vs naive: ${caseName(c)}`, async (ctx) => {
+    it(`fused vs reference vs naive vs typed: ${caseName(c)}`, async (ctx) => {
       if (!gpu) ctx.skip();
       expect(tf.getBackend()).toBe('webgpu');
       const inp = randomInputs(c, 500 + 10 * i);
@@ -49,7 +51,21 @@ describe('fused ILA kernel (webgpu backend in Node)', () => {
       expect(maxAbsDiff(f, naive)).toBeLessThanOrEqual(1e-4);
       expect(maxAbsDiff(f, r)).toBeLessThanOrEqual(1e-4);
       expect(maxAbsDiff(r, naive)).toBeLessThanOrEqual(1e-4);
+      // The cpu/wasm path on the same data (float64 sums, so within 1e-6 of the naive loop).
+      expect(maxAbsDiff(f, ilaTypedArrays(inp.q, inp.k, inp.v, caseDims(c)))).toBeLessThanOrEqual(1e-4);
       tf.dispose([query, keys, values, fused, reference]);
+    });
+  }
+
+  for (const c of SHIPPED_ILA_CASES) {
+    it(`fused vs typed at the shipped model's sizes: ${caseName(c)}`, async (ctx) => {
+      if (!gpu) ctx.skip();
+      const inp = randomInputs(c, 900 + c.M);
+      const { query, keys, values } = inp.tensors();
+      const fused = ilaFusedGrouped(query, keys, values, c.L);
+      // float32 scores up to 3*3*24/sqrt(24) ~ 44 carry ~44 * 2^-24 ~ 3e-6 into exp(): 1e-5 on outputs in [-1, 1].
+      expect(maxAbsDiff(await fused.data(), ilaTypedArrays(inp.q, inp.k, inp.v, caseDims(c)))).toBeLessThanOrEqual(1e-5);
+      tf.dispose([query, keys, values, fused]);
     });
   }
 
@@ -117,13 +133,10 @@ describe('fused ILA kernel (webgpu backend in Node)', () => {
     const inp = randomInputs(c, 13);
     const naive = ilaNaive(inp.q, inp.k, inp.v, caseDims(c));
     const { query, keys, values } = inp.tensors();
-    const backend = tf.backend() as unknown as {
-      runWebGPUProgram(p: IlaProgram, inputs: tf.TensorInfo[], dtype: 'float32'): tf.TensorInfo;
-    };
     for (const rowLimit of [16, 11, 13]) {
       const program = new IlaProgram(caseDims(c), rowLimit);
       expect(program.dispatch[1]).toBeGreaterThan(1);
-      const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(program, [query, keys, values], 'float32'));
+      const out = tf.engine().makeTensorFromTensorInfo(runWebGpuProgram(tf.backend(), program, [query, keys, values], 'float32'));
       expect(maxAbsDiff(await out.data(), naive), `rowLimit ${rowLimit}`).toBeLessThanOrEqual(1e-4);
       out.dispose();
     }

@@ -1,11 +1,13 @@
 // ILA reference (tfjs ops, CPU backend) against the naive per-pixel loop, border masking,
-// multi-frame joint softmax, input validation and the flop count.
+// multi-frame joint softmax (through ilaAttend, i.e. the typed kernel on cpu), input validation
+// and the flop count.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ilaAttend, ilaAttendGrouped, ilaFlops, ilaImplementation, ilaNaive, ilaReference, ilaReferenceGrouped,
+  ilaAttend, ilaAttendGrouped, ilaFlops, ilaImplementation, ilaReference, ilaReferenceGrouped,
 } from '../../src/runtime/ila';
+import { ilaNaive } from './ilaNaive';
 import { ILA_CASES, caseDims, caseName, maxAbsDiff, randomInputs } from './ilaTestUtils';
 
 beforeAll(async () => {
@@ -117,12 +119,12 @@ describe('multi-frame memory (MF): one joint softmax over both slots', () => {
 });
 
 describe('ilaAttend dispatch and memory', () => {
-  it('uses the reference on the CPU backend and leaks no tensors', () => {
+  it('uses the typed-array kernel on the CPU backend; the reference leaks no tensors', () => {
     const c = { G: 1, M: 2, h: 4, w: 4, d: 8, T: 8, L: 3 };
     const { query, keys, values } = randomInputs(c, 3).tensors();
-    expect(ilaImplementation(query, keys, values, 3)).toBe('reference');
+    expect(ilaImplementation(query, keys, values, 3)).toBe('typed');
     const before = tf.memory().numTensors;
-    const out = ilaAttend(query, keys, values, 3);
+    const out = ilaReferenceGrouped(query, keys, values, 3);
     expect(tf.memory().numTensors).toBe(before + 1);
     out.dispose();
     tf.dispose([query, keys, values]);

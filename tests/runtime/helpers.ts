@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { ModelConfig } from '../../src/runtime/config';
 import { MilaModel } from '../../src/runtime/milaModel';
-import { randomWeights } from '../../src/runtime/randomWeights';
+import { randomWeights } from '../support/randomWeights';
 export { testFrame } from './twoKeyframeSchedule';
 
 export async function useCpu(): Promise<void> {

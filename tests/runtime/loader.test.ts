@@ -10,7 +10,7 @@ import { float32ToFloat16Bits } from '../../src/node/quantize';
 import { expectedWeights } from '../../src/runtime/config';
 import { disposeOutputs } from '../../src/runtime/milaModel';
 import { tinyConfig } from '../../src/runtime/presets';
-import { randomWeights } from '../../src/runtime/randomWeights';
+import { randomWeights } from '../support/randomWeights';
 import { loadModel, ModelLoadError } from '../../src/runtime/weights/loader';
 import { maxAbsDiff, randomModel, testFrame, useCpu } from './helpers';
 

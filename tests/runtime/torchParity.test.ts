@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fileFetch } from '../../src/node/fileFetch';
 import { writeModelDir } from '../../src/node/modelWriter';
 import { tinyConfig } from '../../src/runtime/presets';
-import { randomWeights } from '../../src/runtime/randomWeights';
+import { randomWeights } from '../support/randomWeights';
 import { loadModel } from '../../src/runtime/weights/loader';
 import { testFrame, useCpu } from './helpers';
 

@@ -36,6 +36,12 @@ export function StatsPanel({ state }: { state: EngineState }) {
             <td data-testid="stat-dropped">{s.dropped}</td>
           </tr>
           <tr>
+            <th>Stream: mean / p95 per frame</th>
+            <td data-testid="stat-stream-ms">
+              {ms(s.streamMeanMs)} / {ms(s.streamP95Ms)}
+            </td>
+          </tr>
+          <tr>
             <th>Compute per frame</th>
             <td data-testid="stat-gflops">
               {gf(s.gflopsPerFrame)}

@@ -1,16 +1,12 @@
-// Fused ILA on tfjs's webgpu backend: registered as a tfjs kernel ('MilaIlaAttend') so the engine
-// tracks its output like any op (tidy, memory, tf.profile), and run as ONE WebGPU dispatch.
+// Fused ILA on tfjs's webgpu backend: the webgpu registration of the ILA kernel (ilaKernel.ts),
+// run as ONE WebGPU dispatch.
 import * as tf from '@tensorflow/tfjs-core';
+import { asWebGpuBackend } from '../backendInternals';
+import { ilaKernelDims, registerIlaKernel, runIlaKernel, type IlaKernelAttrs, type IlaKernelInputs } from './ilaKernel';
 import { IlaProgram, ilaFusedUnsupportedReason, ilaShaderKey } from './ilaProgram';
 import { type IlaDims, validateIlaInputs } from './validate';
 
-export const ILA_KERNEL_NAME = 'MilaIlaAttend';
-
-/** The subset of tfjs-backend-webgpu's WebGPUBackend this kernel uses. */
-interface WebGPUBackendLike {
-  device?: GPUDevice;
-  runWebGPUProgram(program: IlaProgram, inputs: tf.TensorInfo[], dtype: tf.DataType): tf.TensorInfo;
-}
+export { ILA_KERNEL_NAME } from './ilaKernel';
 
 let fusedCalls = 0;
 // Shader keys already run once under a validation error scope, and the ones that failed. tfjs
@@ -26,21 +22,17 @@ export function ilaFusedCallCount(): number {
 }
 
 const ilaKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { query, keys, values } = inputs as { query: tf.TensorInfo; keys: tf.TensorInfo; values: tf.TensorInfo };
-  const window = (attrs as { window: number }).window;
-  const [groups, height, width, keyChannels] = query.shape;
-  const dims: IlaDims = {
-    groups, memory: keys.shape[0] / groups, height, width, keyChannels,
-    valueChannels: values.shape[3], window,
-  };
-  const gpuBackend = backend as unknown as WebGPUBackendLike;
+  const ila = inputs as unknown as IlaKernelInputs;
+  const { query, keys, values } = ila;
+  const dims = ilaKernelDims(ila, (attrs as unknown as IlaKernelAttrs).window);
+  const gpuBackend = asWebGpuBackend(backend);
   const program = new IlaProgram(dims);
   const key = program.shaderKey; // tfjs extends program.shaderKey in place: copy it first
   const failure = failedKeys.get(key);
   if (failure) throw new Error(`Fused ILA kernel ${key} failed on this device: ${failure}`);
   fusedCalls++;
   const device = gpuBackend.device;
-  if (checkedKeys.has(key) || typeof device?.pushErrorScope !== 'function') {
+  if (checkedKeys.has(key) || typeof device.pushErrorScope !== 'function') {
     return gpuBackend.runWebGPUProgram(program, [query, keys, values], 'float32');
   }
   checkedKeys.add(key);
@@ -67,12 +59,6 @@ export async function ilaFusedChecksSettled(): Promise<void> {
   await Promise.all(checks);
 }
 
-function ensureRegistered(): void {
-  if (tf.getKernel(ILA_KERNEL_NAME, 'webgpu') == null) {
-    tf.registerKernel({ kernelName: ILA_KERNEL_NAME, backendName: 'webgpu', kernelFunc: ilaKernelFunc });
-  }
-}
-
 /** Why the fused kernel cannot run these inputs on the active backend, or null when it can. */
 export function ilaFusedUnavailableReason(dims: IlaDims): string | null {
   const backend = tf.getBackend();
@@ -92,8 +78,8 @@ export function ilaFusedGrouped(
   const dims = validateIlaInputs(query, keys, values, window);
   const reason = ilaFusedUnavailableReason(dims);
   if (reason) throw new Error(`Fused ILA kernel unavailable: ${reason}`);
-  ensureRegistered();
-  return tf.engine().runKernel(ILA_KERNEL_NAME, { query, keys, values }, { window }) as tf.Tensor4D;
+  registerIlaKernel('webgpu', ilaKernelFunc);
+  return runIlaKernel(query, keys, values, window);
 }
 
 /** Fused ILA for one query map: query [1,h,w,d], keys [M,h,w,d], values [M,h,w,T] -> [1,h,w,T]. */

@@ -1,7 +1,8 @@
 // The tfjs-backend-webgpu program object for the fused ILA kernel: shape-specialised constants
 // prepended to ila.wgsl, one workgroup per output position, one dispatch per call (layout: ila.wgsl header).
-// Plain structural typing against tfjs's WebGPUProgram interface, so this module does not import
-// the webgpu backend package (the app loads it only when WebGPU is chosen).
+// Implements tfjs's WebGPUProgram interface (a type-only import: the app loads the webgpu backend
+// package only when WebGPU is chosen).
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { IlaDims } from './validate';
 import { ilaWgslSource } from './wgslSource';
 
@@ -77,8 +78,8 @@ export function ilaShaderKey(dims: IlaDims): string {
     `${dims.keyChannels}_${dims.valueChannels}_${dims.window}`;
 }
 
-/** Structurally a tfjs-backend-webgpu WebGPUProgram (see its dist/webgpu_program.d.ts). */
-export class IlaProgram {
+/** The fused kernel's tfjs-backend-webgpu program. */
+export class IlaProgram implements WebGPUProgram {
   readonly variableNames = ['ilaQuery', 'ilaKeys', 'ilaValues'];
   readonly variableComponents: number[];
   readonly outputComponent: number;

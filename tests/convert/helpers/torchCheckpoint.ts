@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { batchNormFor } from '../../../src/convert/mapping';
 import { expectedWeights, type ModelConfig } from '../../../src/runtime/config';
-import { seededRandom } from '../../../src/runtime/randomWeights';
+import { seededRandom } from '../../support/randomWeights';
 import { encodeSafetensors, f32Tensor, type RawTensor } from './safetensorsWriter';
 
 export function torchStateDict(config: ModelConfig, seed = 7): Record<string, RawTensor> {

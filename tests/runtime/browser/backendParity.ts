@@ -6,7 +6,7 @@ import { initBackend, type BackendName } from '../../../src/runtime/backend';
 import { ilaFusedCallCount } from '../../../src/runtime/ila';
 import { MilaModel } from '../../../src/runtime/milaModel';
 import { tinyConfig } from '../../../src/runtime/presets';
-import { randomWeights } from '../../../src/runtime/randomWeights';
+import { randomWeights } from '../../support/randomWeights';
 import { runTwoKeyframeSchedule } from '../twoKeyframeSchedule';
 
 export interface BackendRun {

@@ -1,6 +1,6 @@
 // Plain per-pixel loop in float64: the ground truth the reference and the fused kernel are tested
 // against. Deliberately written straight from the formula, with no tfjs and no tricks.
-import type { IlaDims } from './validate';
+import type { IlaDims } from '../../src/runtime/ila/validate';
 
 /**
  * query [G,h,w,d], keys [G*M,h,w,d], values [G*M,h,w,T] as flat row-major arrays -> [G,h,w,T].

@@ -1,7 +1,8 @@
-// Seeded random weights for a config: the tiny test model and the benchmark (timing only).
+// Seeded random weights for a config: the tiny test model (scripts/make-tiny-model.ts), tests and
+// the benchmark (timing only). Not part of the runtime.
 // He-normal kernels; the last conv of each residual branch is scaled down so the residual
 // stream of a 101-layer net stays in a sane range without BatchNorm statistics.
-import { expectedWeights, type ModelConfig } from './config';
+import { expectedWeights, type ModelConfig } from '../../src/runtime/config';
 
 export interface RandomWeight {
   name: string;

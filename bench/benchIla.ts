@@ -1,22 +1,20 @@
-// Micro-benchmark of ILA on the active tfjs backend, for `npm run bench` and device timing runs.
+// Micro-benchmark of one ILA implementation on the active tfjs backend, for device timing runs
+// (tests/ila/benchIlaNode.ts). Bench-only: not part of the runtime.
 import * as tf from '@tensorflow/tfjs-core';
-import { ilaAttendGrouped, ilaImplementation } from './index';
-import { ilaFusedGrouped } from './ilaFused';
-import { ilaFlops } from './ilaFlops';
-import { ilaReferenceGrouped } from './ilaReference';
-import { randomIlaInputs } from './ilaSelfTest';
+import { ILA_IMPLEMENTATIONS, ilaImplementation, randomIlaInputs, type IlaImplementation } from '../src/runtime/ila';
+import { ilaFlops } from '../src/runtime/ila/ilaFlops';
 
 export interface IlaBenchOptions {
   height: number; width: number; keyChannels: number; valueChannels: number; memory: number; window: number;
   groups?: number; // tasks in one call (default 1)
-  implementation?: 'auto' | 'fused' | 'reference'; // default 'auto' = what ilaAttend picks
+  implementation?: 'auto' | IlaImplementation; // default 'auto' = what ilaAttend picks
   samples?: number; // timed samples (default 20); the median is reported
   callsPerSample?: number; // back-to-back calls per sample, one readback at the end (default 10)
   warmup?: number; // untimed calls first, compiling shaders (default 3)
 }
 
 export interface IlaBenchResult {
-  implementation: 'fused' | 'reference';
+  implementation: IlaImplementation;
   backend: string;
   medianMs: number; // per call: median over samples of (sample wall time / callsPerSample)
   minMs: number;
@@ -42,8 +40,7 @@ export async function benchIlaDetailed(opts: IlaBenchOptions): Promise<IlaBenchR
     await Promise.all([query.data(), keys.data(), values.data()]);
     const choice = opts.implementation ?? 'auto';
     const implementation = choice === 'auto' ? ilaImplementation(query, keys, values, L) : choice;
-    const run = implementation === 'fused' ? ilaFusedGrouped
-      : choice === 'auto' ? ilaAttendGrouped : ilaReferenceGrouped;
+    const run = ILA_IMPLEMENTATIONS[implementation];
     const call = () => run(query, keys, values, L);
 
     let t0 = now();
