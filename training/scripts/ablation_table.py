@@ -10,7 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-METRICS = (("mIoU", "mIoU", 2, +1), ("acc", "Acc", 2, +1), ("abs", "Abs (m)", 3, -1), ("rel", "Rel", 3, -1))
+import _path  # noqa: F401
+
+from mila.evaluate import METRIC_UNITS  # noqa: E402  (the evaluators' shared table keys, contract/)
+
+METRICS = (("miou", "mIoU", 2), ("pixelAccuracy", "Acc", 2), ("depthAbs", "Abs (m)", 3), ("depthRel", "Rel", 3))
+assert {m[0] for m in METRICS} == set(METRIC_UNITS), "ablation_table.py lists other metrics than mila.evaluate"
 
 
 def _read(folder: Path, name: str) -> dict:
@@ -40,7 +45,7 @@ def ablation_markdown(run: Path, ablation: Path, what: str) -> str:
         f"Held-out clips, {main_eval['frames_per_clip']} frames each (training-time evaluator). "
         "Delta = shipped minus ablation; positive mIoU/Acc and negative Abs/Rel favour the shipped model.",
         "",
-        "| mode | K | " + " | ".join(f"{label} shipped | {label} {what} | delta" for _, label, _, _ in METRICS) + " |",
+        "| mode | K | " + " | ".join(f"{label} shipped | {label} {what} | delta" for _, label, _ in METRICS) + " |",
         "|---|---:|" + "---:|---:|---:|" * len(METRICS),
     ]
     for row in main_eval["rows"]:
@@ -48,7 +53,7 @@ def ablation_markdown(run: Path, ablation: Path, what: str) -> str:
         if other is None or row["mode"] not in ("mila", "fast-only"):
             continue  # slow-only and reuse do not depend on the MILA stage when the slow net is frozen
         cells = []
-        for name, _, digits, _ in METRICS:
+        for name, _, digits in METRICS:
             cells += [f"{row[name]:.{digits}f}", f"{other[name]:.{digits}f}", f"{row[name] - other[name]:+.{digits}f}"]
         lines.append(f"| {row['mode']} | {row['K']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -11,8 +11,8 @@ import ablation_table  # noqa: E402
 
 def _run(folder: Path, miou: float, steps: int) -> Path:
     folder.mkdir()
-    rows = [{"mode": "slow-only", "K": 1, "mIoU": 50.0, "acc": 90.0, "abs": 3.0, "rel": 0.2},
-            {"mode": "mila", "K": 5, "mIoU": miou, "acc": 80.0, "abs": 4.0, "rel": 0.25}]
+    rows = [{"mode": "slow-only", "K": 1, "miou": 50.0, "pixelAccuracy": 90.0, "depthAbs": 3.0, "depthRel": 0.2},
+            {"mode": "mila", "K": 5, "miou": miou, "pixelAccuracy": 80.0, "depthAbs": 4.0, "depthRel": 0.25}]
     (folder / "eval.json").write_text(json.dumps({"frames_per_clip": 60, "rows": rows}))
     (folder / "summary.json").write_text(json.dumps({"stages": [{"stage": "mila", "steps": steps, "seconds": 1440.4}]}))
     (folder / "recipe.json").write_text(json.dumps({"source": f"training/recipes/{folder.name}.json"}))
