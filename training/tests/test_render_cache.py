@@ -147,7 +147,7 @@ def test_the_next_recipe_mixes_plain_and_randomised_data_and_continues_the_defau
     recipes = Path(__file__).resolve().parent.parent / "recipes"
     (path,) = recipes.glob("mila-street-v3_*.json")
     recipe = load_recipe(path)
-    (previous,) = recipes.glob("mila-street-v2_*.json")
+    (previous,) = [p for p in recipes.glob("mila-street-v2_*.json") if load_recipe(p)["model"] == "mila-street-v2"]
     assert Path(recipe["init"]) == (recipes.parent / "runs" / load_recipe(previous)["name"] / "export").resolve()
     spec = CacheSpec.from_json(recipe["data"], 128, 256, 100.0)
     assert 0 < spec.randomize.fraction < 1 and spec.eval_seeds == (2, 3)
