@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IlaDims } from '../../src/runtime/ila/validate';
 
+export { F32_EPS, ILA_F32_BOUND, averageRounding } from './ilaBounds';
+
 /** Deterministic uniform [-1, 1) generator (mulberry32). */
 export function randomArray(n: number, seed: number, scale = 1): Float32Array {
   let a = seed >>> 0;
@@ -65,3 +67,4 @@ export const ILA_CASES: IlaCase[] = [
   { G: 1, M: 2, h: 4, w: 8, d: 64, T: 128, L: 9 }, // production channel widths (T/4 = 32 lanes)
   { G: 1, M: 1, h: 3, w: 5, d: 4, T: 400, L: 3 }, // T/4 > workgroup: direct accumulation path
 ];
+
