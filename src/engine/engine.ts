@@ -8,12 +8,14 @@ import { fitWithin } from '../source/displaySize';
 import { FrameCapturer } from '../source/frameCapture';
 import { listSamples, openSample } from '../source/samples';
 import type { FrameSource } from '../source/types';
-import { describeMediaError, openVideoFile } from '../source/videoElementSource';
+import { seekVideo } from '../source/seek';
+import { playbackDamagedText } from '../source/sourceText';
+import { openVideoFile } from '../source/videoElementSource';
 import { openWebcam } from '../source/webcamSource';
 import { resetWebGpuBackend, settleWithin } from './deviceRecovery';
 import type { EngineState, SourceSummary } from './engineState';
 import { FrameLoop, type VideoFrameInfo } from './frameLoop';
-import { CHOOSE_SOURCE_HINT, errorText, modelProblemMessage, sampleMissingMessage, sourceProblemMessage, type EngineMessage } from './messages';
+import { backendFallbackMessage, CHOOSE_SOURCE_HINT, compositingFallbackMessage, errorText, modelProblemMessage, sampleMissingMessage, sourceProblemMessage, type EngineMessage } from './messages';
 import { forgetCachedModel } from './modelCache';
 import { ModelMissingError, ModelSession, modelBaseUrl, type LoadPhase } from './modelSession';
 import { ReadbackMeter } from './readbackMeter';
@@ -159,16 +161,8 @@ export class MilaEngine {
         },
       });
       this.clear('model');
-      if (info.backend.fallbackReason) {
-        this.post({ id: 'backend', level: 'warning', text: `Running on ${info.backend.backend}, not ${s.backend ?? 'webgpu'}: ${info.backend.fallbackReason}.` });
-      }
-      if (info.canvasFallbackReason) {
-        this.post({
-          id: 'compositing',
-          level: 'warning',
-          text: `Inference runs on WebGPU, but ${info.canvasFallbackReason}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
-        });
-      }
+      if (info.backend.fallbackReason) this.post(backendFallbackMessage(info.backend.backend, s.backend ?? 'webgpu', info.backend.fallbackReason));
+      if (info.canvasFallbackReason) this.post(compositingFallbackMessage(info.canvasFallbackReason));
       this.watchDevice(session);
       return true;
     } catch (e) {
@@ -258,10 +252,6 @@ export class MilaEngine {
     v.loop = this.settings.loop && source.canSeek;
     v.className = 'stage-video';
     this.host?.prepend(v);
-    v.addEventListener('error', () => {
-      this.post(sourceProblemMessage(describeMediaError(v.error, source.label, null)));
-      this.pause();
-    });
     v.addEventListener('ended', () => this.store.set({ playing: false }));
     this.session?.runner.reset('source');
     this.positionProcessed = false;
@@ -277,8 +267,17 @@ export class MilaEngine {
       displayWidth: size.width,
       displayHeight: size.height,
       scaled: size.scaled,
+      broken: null,
     };
     this.store.set({ source: summary, settings: { ...this.settings, src: id } });
+    if (source.notice) this.post({ id: 'source', level: 'warning', text: source.notice, action: 'dismiss' });
+    v.addEventListener('error', () => {
+      if (this.source !== source) return;
+      this.lastError = playbackDamagedText(source.label, v.currentTime, v.error?.message);
+      this.post({ id: 'source', level: 'error', text: this.lastError, action: 'dismiss' });
+      this.pause();
+      this.store.set({ source: { ...summary, broken: this.lastError } });
+    });
     if (size.scaled) {
       this.post({ id: 'scaled', level: 'info', text: `"${source.label}" is ${source.width}x${source.height}: frames are scaled to ${size.width}x${size.height} for display and then to the model's input size.` });
     } else {
@@ -297,7 +296,7 @@ export class MilaEngine {
   /** Plays with processing; without a model (it failed to load) the bare video plays. */
   async play(): Promise<void> {
     const src = this.source;
-    if (!src || !this.loop) return;
+    if (!src || !this.loop || src.video.error) return;
     const processing = this.session !== null;
     if (!processing && this.store.get().phase !== 'failed') return; // loading: startProcessing() plays it
     if (src.canSeek && src.video.ended) src.video.currentTime = 0;
@@ -324,7 +323,7 @@ export class MilaEngine {
     for (let i = 0; i < n; i++) {
       const src = this.source;
       const loop = this.loop;
-      if (!src || !loop || !this.session) return;
+      if (!src || !loop || !this.session || src.video.error) return;
       if (this.positionProcessed && src.canSeek) {
         const advanced = await this.seekToNextFrame(src);
         if (!advanced) return;
@@ -339,18 +338,15 @@ export class MilaEngine {
     const index = Math.floor(v.currentTime * fps + 1e-3);
     // Mid-frame times land on the wanted frame whatever the decoder's rounding.
     let target = (index + 1.5) / fps;
-    if (Number.isFinite(v.duration) && target >= v.duration) {
+    const end = src.playableEnd ?? v.duration; // a truncated file's frames end before its duration
+    if (Number.isFinite(end) && target >= end) {
       if (!this.settings.loop) {
         this.post({ id: 'playback', level: 'info', text: 'End of the clip.' });
         return false;
       }
       target = 0.5 / fps;
     }
-    await new Promise<void>((resolve) => {
-      v.addEventListener('seeked', () => resolve(), { once: true });
-      v.currentTime = target;
-    });
-    return true;
+    return seekVideo(v, target);
   }
 
   // ------------------------------------------------------------------ the frame

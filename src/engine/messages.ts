@@ -44,6 +44,23 @@ export function modelProblemMessage(
   };
 }
 
+/** A reason quoted inside a sentence: browser and driver texts often end with their own full stop. */
+export function clause(text: string): string {
+  return text.trim().replace(/[.\s]+$/, '');
+}
+
+export function backendFallbackMessage(running: string, wanted: string, reason: string): EngineMessage {
+  return { id: 'backend', level: 'warning', text: `Running on ${running}, not ${wanted}: ${clause(reason)}.` };
+}
+
+export function compositingFallbackMessage(reason: string): EngineMessage {
+  return {
+    id: 'compositing',
+    level: 'warning',
+    text: `Inference runs on WebGPU, but ${clause(reason)}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
+  };
+}
+
 export function sourceProblemMessage(e: unknown): EngineMessage {
   if (e instanceof SourceError) return { id: 'source', level: 'error', text: e.message, action: 'dismiss' };
   return { id: 'source', level: 'error', text: `The video could not be opened: ${errorText(e)}`, action: 'dismiss' };
