@@ -12,6 +12,14 @@ export function limitPlayback(video: HTMLVideoElement, end: number): () => void 
     video.pause();
     video.dispatchEvent(new Event('ended')); // listeners treat it as the clip's end
   };
+  // Play again after that end starts over, as at a real end (the element's own `ended` stays false here).
+  const onPlay = () => {
+    if (video.currentTime >= end) video.currentTime = 0;
+  };
   video.addEventListener('timeupdate', onTime);
-  return () => video.removeEventListener('timeupdate', onTime);
+  video.addEventListener('play', onPlay);
+  return () => {
+    video.removeEventListener('timeupdate', onTime);
+    video.removeEventListener('play', onPlay);
+  };
 }
