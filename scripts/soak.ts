@@ -42,8 +42,16 @@ async function setK(page: Page, k: number): Promise<void> {
   if (now !== String(k)) throw new Error(`K did not change to ${k} (the URL says k=${now})`);
 }
 
-async function reading(page: Page, cdp: import('playwright-core').CDPSession): Promise<SoakReading> {
-  await mila(page, (m) => m.step(1)); // pauses, waits for the frame in flight, processes one: nothing is left running
+/**
+ * Pauses and takes a reading in the same state every time: K = 1 for one step makes the frame on screen a
+ * keyframe (a keyframe's retained prediction holds other tensors than a fast frame's), and the step
+ * waits for the frame in flight, so nothing is left running. K is then set back to `k`.
+ */
+async function reading(page: Page, cdp: import('playwright-core').CDPSession, k: number): Promise<SoakReading> {
+  await page.getByTestId('pause').click();
+  await setK(page, 1);
+  await mila(page, (m) => m.step(1));
+  await setK(page, k);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   const r = await mila(page, (m) => ({ frame: m.framesProcessed, memory: m.memory }));
@@ -83,7 +91,7 @@ async function soakBackend(page: Page, origin: string, backend: string, a: SoakA
       nextK += a.kEvery;
     }
     if (done >= nextReport) {
-      const r = await reading(page, cdp);
+      const r = await reading(page, cdp, K_CYCLE[kIndex]);
       readings.push(r);
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       console.log(`${readingLine(backend, r)}   ${progressBar(r.frame, a.frames, Date.now() - start, 20)}`);
