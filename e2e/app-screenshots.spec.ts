@@ -26,5 +26,6 @@ test('screenshots of each overlay mode', async ({ page }) => {
   expect(meanAbsDiff(shots.seg, shots.video)).toBeGreaterThan(5);
   expect(meanAbsDiff(shots.depth, shots.seg)).toBeGreaterThan(5);
   // side by side holds two pictures: twice the aspect ratio of one view
+  // whole-pixel screenshots of a ~16:9 picture: aspect ratios agree to +-0.05 (toBeCloseTo(1))
   expect(shots.side.width / shots.side.height).toBeCloseTo((2 * shots.seg.width) / shots.seg.height, 1);
 });

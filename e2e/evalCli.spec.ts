@@ -3,6 +3,9 @@
 // evalSweep.spec.ts and the CLI's default).
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function evalCli(args: string[], timeout = 240_000) {
   const r = spawnSync('node_modules/.bin/tsx', ['scripts/eval.ts', ...args], { encoding: 'utf8', timeout });
@@ -26,6 +29,15 @@ test('bad arguments and missing inputs exit non-zero with a clear message', () =
   r = evalCli(['--model', TINY, '--clip', 'no/such/clip']);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/mila-eval: error: no ground-truth clip at .*no\/such\/clip/);
+  const broken = mkdtempSync(join(tmpdir(), 'mila-evalcli-'));
+  try {
+    writeFileSync(join(broken, 'model.json'), '{"name": "cut off",');
+    r = evalCli(['--model', broken, '--clip', FIXTURE]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`mila-eval: error: ${join(broken, 'model.json')} is not valid JSON`);
+  } finally {
+    rmSync(broken, { recursive: true, force: true });
+  }
   r = evalCli(['--help']);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('--frames <N>');

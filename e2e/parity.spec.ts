@@ -1,14 +1,14 @@
 // Converter parity in headless Chromium on the WebGPU backend: the committed PyTorch fixture
 // (tests/fixtures/parity) is converted to float32 into a temp dir, served to the page through a
 // Playwright route (nothing is written under public/), run by the runtime, and must match
-// PyTorch's logits and depth to WEBGPU_BOUND.
+// PyTorch's logits and depth to netBound(range, WEBGPU_NET_RTOL).
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertCheckpoint } from '../src/convert/convert';
-import { WEBGPU_BOUND } from '../tests/convert/parityBounds';
+import { WEBGPU_NET_RTOL, netBound } from '../tests/convert/parityBounds';
 import type { ParityReport } from './pages/parity';
 
 const FIXTURE = fileURLToPath(new URL('../tests/fixtures/parity', import.meta.url));
@@ -42,8 +42,8 @@ test('converted model reproduces PyTorch outputs on WebGPU in Chromium', async (
   expect(report.backend).toBe('webgpu');
   expect(report.diffs.map((d) => `${d.kind}/${d.memory}`)).toEqual(['keyframe/1', 'fast/1', 'keyframe/2', 'fast/2', 'fast/2']);
   for (const d of report.diffs) {
-    expect(d.segmentation, `frame ${d.index} segmentation`).toBeLessThanOrEqual(WEBGPU_BOUND);
-    expect(d.depth, `frame ${d.index} depth`).toBeLessThanOrEqual(WEBGPU_BOUND);
+    expect(d.segmentation, `frame ${d.index} segmentation`).toBeLessThanOrEqual(netBound(d.segmentationRange, WEBGPU_NET_RTOL));
+    expect(d.depth, `frame ${d.index} depth`).toBeLessThanOrEqual(netBound(d.depthRange, WEBGPU_NET_RTOL));
   }
   expect(report.leakedTensors).toBe(0);
   expect(errors).toEqual([]);

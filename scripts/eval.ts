@@ -2,7 +2,7 @@
 // Headless ground-truth evaluation and K sweep: serves the repository with Vite (plus the two
 // directories), drives eval.html in Debian's Chromium (WebGPU flags as in playwright.config.ts)
 // and prints the sweep table. Metric code is src/eval/, the same the app uses.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,12 @@ import type { Browser } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { checkClassesMatch } from '../src/eval/clipManifest';
 import { CliUsageError, parseEvalArgs, USAGE, type EvalCliArgs } from '../src/eval/cliArgs';
+import { localisePaths, type Mount } from '../src/eval/node/mountPaths';
+import { readModelConfig } from '../src/eval/node/modelJson';
 import { readClipManifest } from '../src/eval/node/nodeGroundTruth';
 import { serveDirectory } from '../src/eval/node/staticDir';
 import { PROGRESS_PREFIX, type EvalPageParams, type EvalPageResult } from '../src/eval/page/protocol';
 import { toJSON, toMarkdown } from '../src/eval/table';
-import { parseModelConfig } from '../src/runtime/config';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,16 +25,17 @@ const CHROMIUM_ARGS = [
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
 
+const MODEL_URL = '/__eval/model/';
+const CLIP_URL = '/__eval/clip/';
+
 class EvalFailure extends Error {}
 
 /** Checks the directories before starting a browser, so bad paths fail fast and clearly. */
 function checkInputs(args: EvalCliArgs): { modelDir: string; clipDir: string } {
   const modelDir = resolve(args.model);
-  const modelJson = join(modelDir, 'model.json');
-  if (!existsSync(modelJson)) throw new EvalFailure(`no model at ${args.model}: ${modelJson} does not exist (npm run make-tiny builds public/models/tiny)`);
   let classes: string[];
   try {
-    classes = parseModelConfig(JSON.parse(readFileSync(modelJson, 'utf8')), modelJson).segmentation.classes;
+    classes = readModelConfig(modelDir, args.model).segmentation.classes;
   } catch (e) {
     throw new EvalFailure((e as Error).message);
   }
@@ -72,8 +74,8 @@ async function startServer(modelDir: string, clipDir: string): Promise<{ server:
       {
         name: 'mila-eval-directories',
         configureServer(s) {
-          s.middlewares.use(serveDirectory('/__eval/model/', modelDir));
-          s.middlewares.use(serveDirectory('/__eval/clip/', clipDir));
+          s.middlewares.use(serveDirectory(MODEL_URL, modelDir));
+          s.middlewares.use(serveDirectory(CLIP_URL, clipDir));
         },
       },
     ],
@@ -85,7 +87,7 @@ async function startServer(modelDir: string, clipDir: string): Promise<{ server:
 const isNavigationError = (e: unknown) => /Execution context was destroyed|navigation/i.test(String((e as Error)?.message));
 
 /** Loads eval.html and runs the sweep; retried once if Vite reloads the page (first dependency optimisation). */
-async function runInPage(browser: Browser, origin: string, params: EvalPageParams): Promise<EvalPageResult> {
+async function runInPage(browser: Browser, origin: string, params: EvalPageParams, mounts: Mount[]): Promise<EvalPageResult> {
   const page = await browser.newPage();
   page.on('console', (m) => {
     if (m.text().startsWith(PROGRESS_PREFIX)) process.stderr.write(`${m.text()}\n`);
@@ -102,7 +104,8 @@ async function runInPage(browser: Browser, origin: string, params: EvalPageParam
         process.stderr.write(`${PROGRESS_PREFIX} the page reloaded (dependency optimisation); starting again\n`);
         continue;
       }
-      throw new EvalFailure(String((e as Error).message).replace(/^page\.evaluate: (Error: )?/, '').split('\n    at ')[0]);
+      const message = String((e as Error).message).replace(/^page\.evaluate: (Error: )?/, '').split('\n    at ')[0];
+      throw new EvalFailure(localisePaths(message, mounts)); // name the user's files, not the page's URLs
     }
   }
 }
@@ -127,14 +130,14 @@ async function main(): Promise<number> {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const result = await runInPage(browser, `http://127.0.0.1:${port}`, {
-      modelUrl: '/__eval/model/',
-      clipUrl: '/__eval/clip/',
+      modelUrl: MODEL_URL,
+      clipUrl: CLIP_URL,
       ks: args.ks,
       baselines: args.baselines,
       baselineK: args.baselineK,
       frames: args.frames,
       backend: args.backend,
-    });
+    }, [{ url: MODEL_URL, dir: modelDir }, { url: CLIP_URL, dir: clipDir }]);
     if (args.json) {
       process.stdout.write(`${toJSON(result.rows, result.info)}\n`);
     } else {

@@ -12,6 +12,7 @@ export interface VideoSpec {
   fps?: number;
   codec?: 'vp8' | 'vp9' | 'h264' | 'mpeg4' | 'prores';
   pattern?: 'testsrc' | 'testsrc2' | 'smptebars' | 'mandelbrot';
+  faststart?: boolean; // MP4: the index ('moov') before the data, as web encoders write it
 }
 
 const CONTAINERS: Record<NonNullable<VideoSpec['codec']>, { ext: string; args: string[] }> = {
@@ -25,15 +26,15 @@ const CONTAINERS: Record<NonNullable<VideoSpec['codec']>, { ext: string; args: s
 
 /** Path of a test clip with the given properties (made once). */
 export function makeVideo(spec: VideoSpec = {}): string {
-  const { width = 320, height = 180, frames = 40, fps = 30, codec = 'vp8', pattern = 'testsrc2' } = spec;
+  const { width = 320, height = 180, frames = 40, fps = 30, codec = 'vp8', pattern = 'testsrc2', faststart = false } = spec;
   const c = CONTAINERS[codec];
   mkdirSync(DIR, { recursive: true });
-  const file = join(DIR, `${pattern}-${width}x${height}-${frames}f-${fps}fps-${codec}.${c.ext}`);
+  const file = join(DIR, `${pattern}-${width}x${height}-${frames}f-${fps}fps-${codec}${faststart ? '-faststart' : ''}.${c.ext}`);
   if (!existsSync(file)) {
     execFileSync('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-y',
       '-f', 'lavfi', '-i', `${pattern}=size=${width}x${height}:rate=${fps}`,
-      '-frames:v', String(frames), ...c.args, file,
+      '-frames:v', String(frames), ...c.args, ...(faststart ? ['-movflags', '+faststart'] : []), file,
     ]);
   }
   return file;

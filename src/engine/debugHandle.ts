@@ -12,6 +12,8 @@ export interface MilaDebugHandle {
   readonly adapter: string | null;
   readonly renderer: string | null;
   readonly numTensors: number;
+  /** tfjs memory(): tensor bytes, GPU bytes in use and held by the buffer pool (webgpu), the wasm heap. */
+  readonly memory: { numTensors: number; numBytes: number; gpuBytes: number | null; gpuPoolBytes: number | null; wasmHeapBytes: number | null } | null;
   readonly readbackBytesLastFrame: number;
   readonly readbackBytesTotal: number;
   readonly lastError: string | null;
@@ -40,6 +42,21 @@ export function installDebugHandle(engine: MilaEngine): MilaDebugHandle {
         return tf.memory().numTensors;
       } catch {
         return -1; // no backend at this instant (re-initialising after a lost device)
+      }
+    },
+    get memory() {
+      try {
+        const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUAllocated?: number };
+        const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+        return {
+          numTensors: m.numTensors,
+          numBytes: m.numBytes,
+          gpuBytes: m.numBytesInGPU ?? null,
+          gpuPoolBytes: m.numBytesInGPUAllocated ?? null,
+          wasmHeapBytes: wasm?.HEAPU8?.length ?? null,
+        };
+      } catch {
+        return null; // no backend at this instant
       }
     },
     get readbackBytesLastFrame() { return engine.statsNow().readbackBytesLastFrame; },

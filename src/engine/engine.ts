@@ -199,7 +199,7 @@ export class MilaEngine {
 
   /** Plays with processing; without a model (it failed to load) the bare video plays. */
   async play(): Promise<void> {
-    if (!this.sources.current || !this.pipeline.hasVideo) return;
+    if (!this.sources.current || this.sources.broken || !this.pipeline.hasVideo) return;
     if (!this.pipeline.hasSession && !this.phases.failed) return; // loading: startProcessing() plays it
     this.pipeline.start();
     if (!(await this.sources.play())) this.pipeline.stop();
@@ -216,7 +216,7 @@ export class MilaEngine {
     if (this.store.get().playing) this.pause();
     for (let i = 0; i < n; i++) {
       const src = this.sources.current;
-      if (!src || !this.pipeline.hasVideo || !this.pipeline.hasSession) return;
+      if (!src || this.sources.broken || !this.pipeline.hasVideo || !this.pipeline.hasSession) return;
       if (this.pipeline.positionProcessed && src.canSeek && !(await this.sources.seekToNextFrame())) return;
       await this.pipeline.runOne(src.video.currentTime);
     }

@@ -37,6 +37,7 @@ export interface SourceSummary {
   displayWidth: number;
   displayHeight: number;
   scaled: boolean;
+  broken: string | null; // why Play and Step are off: the video failed while in use (damaged data)
 }
 
 export interface LastFrame {

@@ -44,6 +44,11 @@ export function modelProblemMessage(
   };
 }
 
+/** A reason quoted inside a sentence: browser and driver texts often end with their own full stop. */
+export function clause(text: string): string {
+  return text.trim().replace(/[.\s]+$/, '');
+}
+
 export function sourceProblemMessage(e: unknown): EngineMessage {
   if (e instanceof SourceError) return { id: 'source', level: 'error', text: e.message, action: 'dismiss' };
   return { id: 'source', level: 'error', text: `The video could not be opened: ${errorText(e)}`, action: 'dismiss' };
@@ -100,14 +105,14 @@ export function modelAboutUnreadableMessage(modelId: string, reason: string): En
 }
 
 export function backendFallbackMessage(got: string, wanted: string, reason: string): EngineMessage {
-  return { id: 'backend', level: 'warning', text: `Running on ${got}, not ${wanted}: ${reason}.` };
+  return { id: 'backend', level: 'warning', text: `Running on ${got}, not ${wanted}: ${clause(reason)}.` };
 }
 
 export function compositingFallbackMessage(reason: string): EngineMessage {
   return {
     id: 'compositing',
     level: 'warning',
-    text: `Inference runs on WebGPU, but ${reason}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
+    text: `Inference runs on WebGPU, but ${clause(reason)}: overlays are composited with the 2D canvas, which reads the label and depth maps back every frame (shown under Live stats).`,
   };
 }
 
@@ -115,6 +120,16 @@ export function compositingFallbackMessage(reason: string): EngineMessage {
 
 export function playbackFailedMessage(e: unknown): EngineMessage {
   return { id: 'playback', level: 'error', text: `Playback could not start: ${errorText(e)}` };
+}
+
+/** Something to know about a source that opened (e.g. it is truncated: how much of it can play). */
+export function sourceNoticeMessage(text: string): EngineMessage {
+  return { id: 'source', level: 'warning', text, action: 'dismiss' };
+}
+
+/** The video failed in use (src/source/sourceText.ts playbackDamagedText says where and why). */
+export function playbackDamagedMessage(text: string): EngineMessage {
+  return { id: 'source', level: 'error', text, action: 'dismiss' };
 }
 
 export const END_OF_CLIP: EngineMessage = { id: 'playback', level: 'info', text: 'End of the clip.' };

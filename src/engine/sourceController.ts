@@ -1,12 +1,14 @@
 // The video on screen: opening a source (the newest request wins, a failed open leaves the old
-// one playing), mounting its element, playing, pausing, looping and frame-exact seeking.
+// one playing), mounting its element, playing, pausing, looping and frame-exact seeking, and a
+// video that fails in use (damaged data): Play and Step go off with the reason.
 import { fitWithin } from '../source/displaySize';
+import { seekVideo } from '../source/seek';
+import { playbackDamagedText } from '../source/sourceText';
 import type { FrameSource } from '../source/types';
-import { describeMediaError } from '../source/videoElementSource';
 import { CancelScope } from './cancelScope';
 import type { SourceSummary } from './engineState';
 import type { MessageBoard } from './messageBoard';
-import { END_OF_CLIP, errorText, playbackFailedMessage, scaledSourceMessage, sourceProblemMessage } from './messages';
+import { END_OF_CLIP, errorText, playbackDamagedMessage, playbackFailedMessage, scaledSourceMessage, sourceNoticeMessage, sourceProblemMessage } from './messages';
 import type { Store } from './store';
 
 export const DEFAULT_FPS = 30;
@@ -22,7 +24,7 @@ export interface SourceControllerDeps {
   board: MessageBoard;
   /** Puts the video element on the stage (first child, under the overlay canvas). */
   mount: (video: HTMLVideoElement) => void;
-  /** Called when the video element reports a media error (after the message is posted). */
+  /** Called when the video on screen reports a media error (after the message is posted). */
   onMediaError: () => void;
 }
 
@@ -36,6 +38,11 @@ export class SourceController {
 
   get current(): FrameSource | null {
     return this.currentSource;
+  }
+
+  /** The video on screen failed in use (damaged data): it cannot play or step any more. */
+  get broken(): boolean {
+    return this.currentSource?.video.error != null;
   }
 
   /** Sources asked for so far (a source chosen during start-up wins over the URL's). */
@@ -80,10 +87,6 @@ export class SourceController {
     v.loop = this.loop && source.canSeek;
     v.className = 'stage-video';
     this.deps.mount(v);
-    v.addEventListener('error', () => {
-      this.deps.board.post(sourceProblemMessage(describeMediaError(v.error, source.label, null)));
-      this.deps.onMediaError();
-    });
     v.addEventListener('ended', () => this.deps.store.set({ playing: false }));
     const size = fitWithin(v.videoWidth, v.videoHeight); // what FrameCapturer will capture
     const summary: SourceSummary = {
@@ -95,8 +98,17 @@ export class SourceController {
       displayWidth: size.width,
       displayHeight: size.height,
       scaled: size.scaled,
+      broken: null,
     };
     this.deps.store.set({ source: summary });
+    if (source.notice) this.deps.board.post(sourceNoticeMessage(source.notice));
+    v.addEventListener('error', () => {
+      if (this.currentSource !== source) return; // a replaced source's late error is not news
+      const text = playbackDamagedText(source.label, v.currentTime, v.error?.message);
+      this.deps.board.fail(text, playbackDamagedMessage(text));
+      this.deps.onMediaError();
+      this.deps.store.set({ source: { ...summary, broken: text } });
+    });
     if (size.scaled) this.deps.board.post(scaledSourceMessage(source.label, source.width, source.height, size.width, size.height));
     else this.deps.board.clear('scaled');
     return summary;
@@ -110,7 +122,7 @@ export class SourceController {
   /** Starts the video (from the start when it had ended); false, said on screen, when the browser refuses. */
   async play(): Promise<boolean> {
     const src = this.currentSource;
-    if (!src) return false;
+    if (!src || src.video.error) return false;
     if (src.canSeek && src.video.ended) src.video.currentTime = 0;
     try {
       await src.video.play();
@@ -127,7 +139,10 @@ export class SourceController {
     this.deps.store.set({ playing: false });
   }
 
-  /** Seeks to the middle of the next frame; false at the end of a clip that does not loop (said on screen). */
+  /**
+   * Seeks to the middle of the next frame; false at the end of a clip that does not loop (said on
+   * screen), or when the video fails or never answers (the seek always settles).
+   */
   async seekToNextFrame(): Promise<boolean> {
     const src = this.currentSource;
     if (!src) return false;
@@ -136,18 +151,15 @@ export class SourceController {
     const index = Math.floor(v.currentTime * fps + 1e-3);
     // Mid-frame times land on the wanted frame whatever the decoder's rounding.
     let target = (index + 1.5) / fps;
-    if (Number.isFinite(v.duration) && target >= v.duration) {
+    const end = src.playableEnd ?? v.duration; // a truncated file's frames end before its duration
+    if (Number.isFinite(end) && target >= end) {
       if (!this.loop) {
         this.deps.board.post(END_OF_CLIP);
         return false;
       }
       target = 0.5 / fps;
     }
-    await new Promise<void>((resolve) => {
-      v.addEventListener('seeked', () => resolve(), { once: true });
-      v.currentTime = target;
-    });
-    return true;
+    return seekVideo(v, target); // false on a media error: the caller stops stepping
   }
 
   dispose(): void {

@@ -10,6 +10,8 @@ export interface FrameSource {
   readonly height: number;
   readonly fps: number | null; // known frame rate (sample manifests), else null
   readonly canSeek: boolean; // files and samples; not the webcam
+  readonly playableEnd: number | null; // truncated files: seconds up to which frames exist; else null
+  readonly notice: string | null; // something to tell about a source that opened (e.g. it is truncated)
   dispose(): void;
 }
 

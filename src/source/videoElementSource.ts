@@ -1,6 +1,11 @@
 // Opens a video URL or an uploaded File in an HTMLVideoElement and checks it is playable before
 // anyone uses it, turning media errors into messages that say what is wrong with the file.
+import { blobReader } from './byteReader';
+import { NO_FACTS, type ContainerFacts } from './containerFacts';
+import { containerFacts } from './fileFacts';
 import { formatBytes, sniffContainer, type Container } from './fileSniff';
+import { limitPlayback } from './playableLimit';
+import { containerWithArticle, indexMissingText, plainBrowserReason, truncatedNote, truncatedUnopenableText, withArticle } from './sourceText';
 import { SourceError, type FrameSource, type SourceKind } from './types';
 
 const OPEN_TIMEOUT_MS = 20_000;
@@ -15,7 +20,7 @@ export function createVideoElement(): HTMLVideoElement {
 }
 
 /** Waits for the first decodable frame; rejects with a SourceError naming the problem. */
-function waitForFirstFrame(video: HTMLVideoElement, label: string, container: Container | null): Promise<void> {
+function waitForFirstFrame(video: HTMLVideoElement, label: string, container: Container | null, facts: ContainerFacts): Promise<void> {
   return new Promise((resolve, reject) => {
     const cleanup = () => {
       clearTimeout(timer);
@@ -28,7 +33,7 @@ function waitForFirstFrame(video: HTMLVideoElement, label: string, container: Co
     };
     const onError = () => {
       cleanup();
-      reject(describeMediaError(video.error, label, container));
+      reject(describeMediaError(video.error, label, container, facts));
     };
     const timer = setTimeout(() => {
       cleanup();
@@ -39,21 +44,32 @@ function waitForFirstFrame(video: HTMLVideoElement, label: string, container: Co
   });
 }
 
-export function describeMediaError(error: MediaError | null, label: string, container: Container | null): SourceError {
-  const detail = error?.message ? ` (browser says: ${error.message})` : '';
+/**
+ * Turns a media error into a message. The container's own structure (`facts`) decides between damage and
+ * codec: a file that ends early is truncated whatever the browser says; only a readable container whose
+ * data the browser still refuses is a codec problem. Raw browser text is never shown (sourceText.ts).
+ */
+export function describeMediaError(error: MediaError | null, label: string, container: Container | null, facts: ContainerFacts = NO_FACTS): SourceError {
+  const reason = plainBrowserReason(error?.message);
+  const detail = reason ? ` (${reason})` : '';
   const code = error?.code;
+  if (facts.truncated) {
+    if (facts.indexMissing) return new SourceError('corrupt', indexMissingText(label));
+    return new SourceError('corrupt', truncatedUnopenableText(label, facts));
+  }
   if (code === MediaError.MEDIA_ERR_DECODE) {
-    return new SourceError('corrupt', `"${label}" is damaged or truncated: the video data could not be decoded${detail}.`);
+    return new SourceError('corrupt', `"${label}" is damaged or truncated: the video data could not be decoded.`);
   }
   if (code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) {
     // A recognised container that still fails is a codec problem; unknown bytes are not a video.
     if (container) {
-      const opened = /NO_SUPPORTED_STREAMS|codec|decoder/i.test(error?.message ?? '');
+      const opened = facts.codec !== null || /NO_SUPPORTED_STREAMS|codec|decoder/i.test(error?.message ?? '');
+      const what = `${containerWithArticle(container)} file${facts.codec ? ` with ${facts.codec} video` : ''}`;
       return new SourceError(
         opened || container !== 'webm/matroska' ? 'codec' : 'corrupt',
         opened || container !== 'webm/matroska'
-          ? `"${label}" is a ${container} file, but its video codec is not supported by this browser${detail}. Convert it to VP9/WebM or H.264/MP4.`
-          : `"${label}" looks like a ${container} file but could not be opened: it is probably damaged or truncated${detail}.`,
+          ? `"${label}" is ${what}, but its video codec is not supported by this browser${detail}. Convert it to VP9/WebM or H.264/MP4.`
+          : `"${label}" looks like ${what} but could not be opened: it is probably damaged or truncated${detail}.`,
       );
     }
     return new SourceError('not-video', `"${label}" is not a video this browser can play${detail}.`);
@@ -76,6 +92,9 @@ class VideoElementSource implements FrameSource {
   readonly width: number;
   readonly height: number;
   readonly canSeek = true;
+  readonly playableEnd: number | null;
+  readonly notice: string | null;
+  private readonly unlimit: () => void;
 
   constructor(
     readonly kind: SourceKind,
@@ -83,12 +102,20 @@ class VideoElementSource implements FrameSource {
     readonly video: HTMLVideoElement,
     readonly fps: number | null,
     private readonly objectUrl: string | null,
+    facts: ContainerFacts,
   ) {
     this.width = video.videoWidth;
     this.height = video.videoHeight;
+    const d = video.duration;
+    const p = facts.playableSeconds;
+    // Only a real shortfall: the browser's duration already ends where the frames do otherwise.
+    this.playableEnd = p !== null && Number.isFinite(d) && p < d - 0.05 ? p : null;
+    this.notice = truncatedNote(label, facts);
+    this.unlimit = this.playableEnd !== null ? limitPlayback(video, this.playableEnd) : () => {};
   }
 
   dispose(): void {
+    this.unlimit();
     this.video.pause();
     this.video.removeAttribute('src');
     this.video.load();
@@ -96,11 +123,11 @@ class VideoElementSource implements FrameSource {
   }
 }
 
-async function openUrl(kind: SourceKind, url: string, label: string, fps: number | null, container: Container | null, objectUrl: string | null): Promise<FrameSource> {
+async function openUrl(kind: SourceKind, url: string, label: string, fps: number | null, container: Container | null, objectUrl: string | null, facts = NO_FACTS): Promise<FrameSource> {
   const video = createVideoElement();
   video.src = url;
   try {
-    await waitForFirstFrame(video, label, container);
+    await waitForFirstFrame(video, label, container, facts);
     checkHasFrames(video, label);
   } catch (e) {
     video.removeAttribute('src');
@@ -108,7 +135,7 @@ async function openUrl(kind: SourceKind, url: string, label: string, fps: number
     if (objectUrl) URL.revokeObjectURL(objectUrl);
     throw e;
   }
-  return new VideoElementSource(kind, label, video, fps, objectUrl);
+  return new VideoElementSource(kind, label, video, fps, objectUrl, facts);
 }
 
 /** Opens an uploaded file; rejects with a SourceError for empty, non-video, undecodable files. */
@@ -116,11 +143,13 @@ export async function openVideoFile(file: File): Promise<FrameSource> {
   if (file.size === 0) throw new SourceError('empty', `"${file.name}" is empty (0 bytes): there is no video in it.`);
   const container = sniffContainer(new Uint8Array(await file.slice(0, 256).arrayBuffer()));
   if (!container && !file.type.startsWith('video/')) {
-    const what = file.type ? `a ${file.type} file` : 'not a recognised video format';
+    const what = file.type ? `${withArticle(file.type)} file` : 'not a recognised video format';
     throw new SourceError('not-video', `"${file.name}" (${formatBytes(file.size)}) is not a video: it is ${what}. Choose a WebM, MP4 or Ogg video.`);
   }
+  const facts = await containerFacts(blobReader(file), container);
+  if (facts.truncated && facts.indexMissing) throw new SourceError('corrupt', indexMissingText(file.name));
   const url = URL.createObjectURL(file);
-  return openUrl('file', url, file.name, null, container, url);
+  return openUrl('file', url, file.name, null, container, url, facts);
 }
 
 /** Opens a bundled sample clip by URL. */

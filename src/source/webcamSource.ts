@@ -5,6 +5,8 @@ import { SourceError, type FrameSource } from './types';
 class WebcamSource implements FrameSource {
   readonly kind = 'webcam' as const;
   readonly canSeek = false;
+  readonly playableEnd = null;
+  readonly notice = null;
   readonly fps: number | null;
   readonly width: number;
   readonly height: number;

@@ -54,7 +54,7 @@ describe('convertCheckpoint', () => {
     expect(() => locateCheckpoint([empty])).toThrow(/no config.json \(architecture config\)/);
     expect(() => locateCheckpoint([join(root, 'nope')])).toThrow(/nope: no such file or directory/);
     writeFileSync(join(empty, 'config.json'), '{"format": "mila-web/1"}');
-    expect(() => convertCheckpoint([empty], join(root, 'out-empty'))).toThrow(/config.json: field "name" must be a string/);
+    expect(() => convertCheckpoint([empty], join(root, 'out-empty'))).toThrow(/config.json: field "name" must be a non-empty string/);
   });
 
   it('leaves nothing behind when writing fails half-way (float16 overflow)', () => {

@@ -58,7 +58,10 @@ Object.defineProperty(FakeVideo.prototype, 'currentTime', {
   },
 });
 
-export function fakeSource(label: string, opts: { canSeek?: boolean; fps?: number | null; width?: number; height?: number } = {}) {
+export function fakeSource(
+  label: string,
+  opts: { canSeek?: boolean; fps?: number | null; width?: number; height?: number; playableEnd?: number | null; notice?: string | null } = {},
+) {
   const video = new FakeVideo(opts.width ?? 640, opts.height ?? 360);
   const source = {
     kind: 'file' as const,
@@ -68,6 +71,8 @@ export function fakeSource(label: string, opts: { canSeek?: boolean; fps?: numbe
     height: opts.height ?? 360,
     fps: opts.fps === undefined ? 10 : opts.fps,
     canSeek: opts.canSeek ?? true,
+    playableEnd: opts.playableEnd ?? null,
+    notice: opts.notice ?? null,
     disposed: false,
     dispose() {
       this.disposed = true;

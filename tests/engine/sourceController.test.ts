@@ -1,5 +1,6 @@
 // SourceController in Node with fake video elements: the newest open wins, a failed open keeps the
-// old source, mounting and replacing, loop, playback errors, frame-exact seeking, media errors.
+// old source, mounting and replacing, loop, playback errors, frame-exact seeking (inside a truncated
+// file's playable end), media errors (the source goes broken), notices.
 import { describe, expect, it, vi } from 'vitest';
 import { SourceController } from '../../src/engine/sourceController';
 import { SourceError, type FrameSource } from '../../src/source/types';
@@ -115,15 +116,51 @@ describe('SourceController', () => {
     expect(t.store.get().messages).toContainEqual({ id: 'playback', level: 'info', text: 'End of the clip.' });
   });
 
-  it('reports a media error of the video on screen and tells the engine', () => {
+  it('stops stepping at a truncated file\'s playable end, not its declared duration', async () => {
     const t = setup();
-    vi.stubGlobal('MediaError', { MEDIA_ERR_ABORTED: 1, MEDIA_ERR_NETWORK: 2, MEDIA_ERR_DECODE: 3, MEDIA_ERR_SRC_NOT_SUPPORTED: 4 });
+    const a = fakeSource('cut.webm', { fps: 10, playableEnd: 0.5 });
+    a.video.duration = 1;
+    t.sources.use(a.source, 'upload');
+    a.video.currentTime = 0.45; // the last frame that exists
+    expect(await t.sources.seekToNextFrame()).toBe(true);
+    expect(a.video.currentTime).toBeCloseTo(0.05, 12); // looped to frame 0, not into the missing part
+    t.sources.setLoop(false);
+    a.video.currentTime = 0.45;
+    expect(await t.sources.seekToNextFrame()).toBe(false);
+  });
+
+  it('says what a source that opened needs known (a truncated file)', () => {
+    const t = setup();
+    t.sources.use(fakeSource('cut.webm', { notice: '"cut.webm" is truncated: only the first 0.5 s of its 1.0 s can play.' }).source, 'upload');
+    expect(t.store.get().messages).toContainEqual({ id: 'source', level: 'warning', text: '"cut.webm" is truncated: only the first 0.5 s of its 1.0 s can play.', action: 'dismiss' });
+  });
+
+  it('a media error of the video on screen: said with where it stopped, the source broken, the engine told', async () => {
+    const t = setup();
     const a = fakeSource('clip.webm');
     t.sources.use(a.source, 'upload');
+    a.video.currentTime = 2.25;
+    a.video.error = { code: 3, message: 'PIPELINE_ERROR_DECODE: bad frame' } as MediaError;
+    a.video.dispatchEvent(new Event('error'));
+    const text = t.store.get().messages.find((m) => m.id === 'source')?.text;
+    expect(text).toMatch(/^"clip\.webm" stopped at 2\.3 s: the video data could not be decoded\./); // no raw browser code
+    expect(text).not.toMatch(/PIPELINE_ERROR/);
+    expect(t.store.get().source?.broken).toBe(text);
+    expect(t.board.lastError).toBe(text);
+    expect(t.sources.broken).toBe(true);
+    expect(t.onMediaError).toHaveBeenCalledTimes(1);
+    expect(await t.sources.play()).toBe(false);
+    expect(await t.sources.seekToNextFrame()).toBe(false); // settles at once instead of waiting for 'seeked'
+  });
+
+  it('ignores a late media error of a source that was replaced', () => {
+    const t = setup();
+    const a = fakeSource('a');
+    t.sources.use(a.source, 'x');
+    t.sources.use(fakeSource('b').source, 'y');
     a.video.error = { code: 3, message: '' } as MediaError;
     a.video.dispatchEvent(new Event('error'));
-    vi.unstubAllGlobals();
-    expect(t.store.get().messages.find((m) => m.id === 'source')?.text).toMatch(/^"clip\.webm" is damaged/);
-    expect(t.onMediaError).toHaveBeenCalledTimes(1);
+    expect(t.store.get().source?.broken).toBeNull();
+    expect(t.onMediaError).not.toHaveBeenCalled();
   });
 });

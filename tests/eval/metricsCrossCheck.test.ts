@@ -111,6 +111,7 @@ describe('TS metrics equal training/mila/metrics.py', () => {
     }
     expect(Array.from(cm.counts)).toEqual(python.matrix);
     expect(cm.iouPerClass().map((v) => (Number.isNaN(v) ? null : v))).toEqual(python.iouPerClass);
+    // float64 percentages (<= 100) from integer counts: FLOAT64_REL's reasoning gives ~1e-12, toBeCloseTo(10) is 5e-11
     expect(cm.miou()).toBeCloseTo(python.miou, 10);
     expect(cm.pixelAccuracy()).toBeCloseTo(python.pixelAccuracy, 10);
     expect(depth.count).toBe(python.depthCount);

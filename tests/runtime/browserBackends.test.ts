@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { netBound } from '../convert/parityBounds';
 import type { BackendRun } from './browser/backendParity';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,8 +44,10 @@ describe.skipIf(!existsSync(CHROMIUM))('runtime backends in Chromium', () => {
     await server?.close();
   });
 
-  for (const [backend, bound] of [['webgpu', 1e-4], ['webgl', 1e-4]] as const) {
-    it(`${backend} matches cpu (bound ${bound})`, async () => {
+  // a tiny model (~20 layers): the CPU-level float32 bound (parityBounds.ts) holds even with WGSL's and
+  // GLSL's few-ulp exp and division
+  for (const backend of ['webgpu', 'webgl'] as const) {
+    it(`${backend} matches cpu (netBound)`, async () => {
       const r = await runIn(backend);
       expect(r.backend, r.fallbackReason).toBe(backend);
       expect(r.leakedTensors).toBe(0);
@@ -52,6 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('runtime backends in Chromium', () => {
       for (const name of Object.keys(cpu.outputs)) {
         expect(r.outputs[name].length, name).toBe(cpu.outputs[name].length);
         const diff = maxAbs(r.outputs[name], cpu.outputs[name]);
+        const bound = netBound(maxAbs(cpu.outputs[name], cpu.outputs[name].map(() => 0)));
         console.log(`${backend} ${name}: max abs diff ${diff.toExponential(2)}`);
         expect(diff, name).toBeLessThan(bound);
       }

@@ -58,6 +58,8 @@ describe('costModel', () => {
       const groups = config.ila.taskSpecific ? 2 : 1;
       const attention = (groups * ilaFlops(h, w, config.ila.keyChannels, T, config.ila.memory, config.ila.window)) / 1e9;
 
+      // float64 sums of integer FLOP counts (exact below 2^53) over 1e9, tens of GFLOPs at most: the order of
+      // summation costs ~1e-14, far inside toBeCloseTo(9)'s 5e-10
       expect(cost.slowGflops).toBeCloseTo(slow, 9);
       expect(cost.fastOnlyGflops).toBeCloseTo(fastOnly, 9);
       expect(cost.fastGflops).toBeCloseTo(fastConvs + attention, 9);
@@ -70,7 +72,7 @@ describe('costModel', () => {
 
   it('averages (slow + (K-1) fast) / K and is in the expected range for the full model', () => {
     const c = costModel(fullSizeConfig());
-    expect(c.averageGflops(1)).toBeCloseTo(c.slowGflops, 9);
+    expect(c.averageGflops(1)).toBeCloseTo(c.slowGflops, 9); // float64, as above
     expect(c.averageGflops(5)).toBeCloseTo((c.slowGflops + 4 * c.fastGflops) / 5, 9);
     // ResNet-18 (OS16, 256x512) is about a quarter of DeepLab-ResNet-101 (NOTES.md).
     expect(c.fastGflops / c.slowGflops).toBeGreaterThan(0.2);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ilaFusedCallCount } from '../../src/runtime/ila';
 import { tinyConfig } from '../../src/runtime/presets';
 import { MilaRunner } from '../../src/runtime/runner';
+import { netBound } from '../convert/parityBounds';
 import { randomModel, testFrame } from './helpers';
 import { runTwoKeyframeSchedule } from './twoKeyframeSchedule';
 
@@ -48,14 +49,15 @@ describe.skipIf(!existsSync(ICD))('MilaModel on webgpu (Dawn, SwiftShader)', () 
     tf.removeBackend('webgpu');
   });
 
-  it('matches the cpu backend to 1e-4 with the fused ILA kernel', async () => {
+  it('matches the cpu backend to float32 rounding (netBound) with the fused ILA kernel', async () => {
     expect(tf.getBackend()).toBe('webgpu');
     const calls = ilaFusedCallCount();
     const gpu = await runAll();
     expect(ilaFusedCallCount()).toBe(calls + 1); // one fused dispatch for both tasks
     for (const name of Object.keys(cpu)) {
       expect(gpu[name].length, name).toBe(cpu[name].length);
-      expect(maxAbs(gpu[name], cpu[name]), name).toBeLessThan(1e-4);
+      // a tiny model (~20 layers): the CPU-level bound holds even with WGSL's few-ulp exp and division
+      expect(maxAbs(gpu[name], cpu[name]), name).toBeLessThan(netBound(maxAbs(cpu[name], new Float32Array(cpu[name].length))));
     }
   }, 300_000);
 

@@ -24,6 +24,7 @@ def test_reader_parses_fabricated_folder(tmp_path):
     seq1 = b.labels[1, 2]
     assert (seq1[:, :4] == 13).all() and (seq1[:, 4:6] == 255).all() and (seq1[:, 6:] == 0).all()
     # depth = baseline * fx / disparity = 0.2 * 2000 / 20 = 20 m; p = 0 invalid; no disparity file -> 0
+    # float32 division: 20 within 1 ulp (2^-24 relative), inside approx's default rel 1e-6
     assert b.depth[0, 2, :, 1:].numpy() == pytest.approx(20.0)
     assert (b.depth[0, 2, :, 0] == 0).all() and (b.depth[1] == 0).all()
     assert b.frame_has_ground_truth().tolist() == [False, False, True]

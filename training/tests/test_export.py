@@ -10,8 +10,6 @@ from mila.safetensors_io import SafetensorsError, load_safetensors, save_safeten
 
 from helpers import tiny_config
 
-torch.set_num_threads(1)
-
 
 def test_safetensors_layout_and_round_trip(tmp_path):
     tensors = {"a.weight": torch.arange(6, dtype=torch.float32).view(2, 3), "b": torch.tensor([1.5]),

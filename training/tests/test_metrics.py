@@ -38,6 +38,8 @@ def test_iou_miou_accuracy_hand_computed():
     cm = two_frame_matrix()
     iou = cm.iou_per_class()
     # IoU0 = 2/(4+3-2), IoU1 = 3/(3+4-3), IoU2 = 0/(1+0-0), class 3 has no gt pixel -> NaN.
+    # the metrics accumulate in float64 on small integer counts: a couple of 2^-53 roundings, far inside
+    # assert_allclose's and pytest.approx's default rel 1e-7 / 1e-6 in this file
     np.testing.assert_allclose(iou[:3], [0.4, 0.75, 0.0])
     assert math.isnan(iou[3])
     assert cm.miou() == pytest.approx((0.4 + 0.75 + 0.0) / 3 * 100)

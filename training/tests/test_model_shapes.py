@@ -6,8 +6,6 @@ from mila.resnet import ResNetEncoder
 
 from helpers import tiny_config
 
-torch.set_num_threads(1)
-
 
 @pytest.mark.parametrize("depth,os_,channels", [(18, 16, 32), (18, 8, 32), (50, 16, 128), (101, 8, 128)])
 def test_encoder_output_stride_and_width(depth, os_, channels):

@@ -13,8 +13,6 @@ from mila.train import main
 from cityscapes_fixture import fabricate_cityscapes
 from helpers import CONFIG_DIR
 
-torch.set_num_threads(1)
-
 
 def test_full_schedule_end_to_end_on_a_cityscapes_layout(tmp_path):
     """All three stages, evaluation and export through the CLI entry point (data: the fabricated folder)."""

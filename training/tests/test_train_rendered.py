@@ -14,8 +14,6 @@ from mila.steps import MilaClipStep
 
 from helpers import tiny_config
 
-torch.set_num_threads(1)
-
 
 @pytest.fixture(scope="module")
 def pool():

@@ -12,7 +12,6 @@ from mila.train import FREEZE_POLICIES, _set_trainable, build_parser, run_stage,
 from fake_clips import FakeClips
 from helpers import tiny_config
 
-torch.set_num_threads(1)
 TASKS = ("segmentation", "depth")
 
 

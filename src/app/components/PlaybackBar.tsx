@@ -2,9 +2,10 @@ import type { MilaEngine } from '../../engine/engine';
 import type { EngineState } from '../../engine/engineState';
 
 export function PlaybackBar({ engine, state }: { engine: MilaEngine; state: EngineState }) {
-  const ready = state.phase === 'ready' && state.source !== null;
+  const broken = state.source?.broken ?? null; // the video failed in use: say why the controls are off
+  const ready = state.phase === 'ready' && state.source !== null && !broken;
   // Without a model (it failed to load) the bare video can still be played and paused.
-  const canPlay = ready || (state.phase === 'failed' && state.source !== null);
+  const canPlay = ready || (state.phase === 'failed' && state.source !== null && !broken);
   const canLoop = state.source?.kind !== 'webcam';
   return (
     <div className="playback">
@@ -13,11 +14,11 @@ export function PlaybackBar({ engine, state }: { engine: MilaEngine; state: Engi
           Pause
         </button>
       ) : (
-        <button type="button" data-testid="play" disabled={!canPlay} onClick={() => void engine.play()}>
+        <button type="button" data-testid="play" disabled={!canPlay} title={broken ?? undefined} onClick={() => void engine.play()}>
           Play
         </button>
       )}
-      <button type="button" data-testid="step" disabled={!ready} onClick={() => void engine.step(1)} title="Process the next frame">
+      <button type="button" data-testid="step" disabled={!ready} onClick={() => void engine.step(1)} title={broken ?? 'Process the next frame'}>
         Step 1 frame
       </button>
       <label className={canLoop ? '' : 'muted'}>
