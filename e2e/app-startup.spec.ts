@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from './helpers/fixtures';
 import { figures, waitForFrames, waitForReady } from './helpers/mila';
 import { canvasPixels } from './helpers/pixels';
+import { DEFAULT_MODEL_ID } from '../src/runtime/presets';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -25,9 +26,9 @@ test('the page opens on the bundled sample and plays it with overlays', async ({
 
 test('a missing default model is said plainly and the tiny model is offered', async ({ page }) => {
   // Whatever is installed, this test sees the default model as absent.
-  await page.route('**/models/mila-street-v1/**', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.route(`**/models/${DEFAULT_MODEL_ID}/**`, (r) => r.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/?backend=wasm&src=upload');
-  await expect(page.getByTestId('message-model')).toContainText('default model "mila-street-v1" is not installed', { timeout: 120_000 });
+  await expect(page.getByTestId('message-model')).toContainText(`default model "${DEFAULT_MODEL_ID}" is not installed`, { timeout: 120_000 });
   expect((await figures(page)).phase).toBe('failed'); // no silent fallback
   await page.getByTestId('use-tiny').click();
   await expect.poll(() => page.evaluate(() => location.search)).toContain('model=tiny');

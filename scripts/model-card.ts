@@ -404,6 +404,7 @@ export function renderModelAbout(runDir: string, modelDir: string, real: RealFoo
     trainSeconds: summary.train_seconds,
     hardware: String(recipe.hardware),
     realFootage: real.find((r) => r.model === name) ?? null,
+    init: recipe.init,
   });
 }
 

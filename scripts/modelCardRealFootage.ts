@@ -89,9 +89,19 @@ export function trainingDataText(dataSource: unknown): string {
   return 'data its recipe does not name';
 }
 
+/** The model a recipe's "init" continued: its run folder is named <model>_<recipe details> (training/recipes/). */
+export function parentModelName(init: string): string {
+  const run = init.split('/').find((part, i, parts) => i > 0 && parts[i - 1] === 'runs');
+  return run ? run.split('_')[0] : 'an earlier model';
+}
+
 /** The line the page shows: what the model was trained on, for how long, and how it does on real footage. */
-export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null }): ModelAboutJson {
-  const minutes = typeof opts.trainSeconds === 'number' && Number.isFinite(opts.trainSeconds) ? ` for ${Math.round(opts.trainSeconds / 60)} min on ${opts.hardware}` : '';
+export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null; init?: unknown }): ModelAboutJson {
+  // a recipe that continued another model ("init"): its minutes come on top of that model's
+  const parent = typeof opts.init === 'string' && opts.init !== '' ? parentModelName(opts.init) : null;
+  const minutes = typeof opts.trainSeconds === 'number' && Number.isFinite(opts.trainSeconds)
+    ? ` for ${Math.round(opts.trainSeconds / 60)}${parent ? ` more min (after ${parent})` : ' min'} on ${opts.hardware}`
+    : '';
   const row = opts.realFootage ? headlineRow(opts.realFootage) : null;
   const real =
     row && opts.realFootage

@@ -6,7 +6,7 @@
 # MODEL_DIR/about.json (scripts/model-card.ts; the card compares with every docs/real-footage/*.json and
 # embeds docs/real-footage/<name>.md, the notes on the overlays, if there is one).
 #
-#   bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]        (MODEL_DIR: public/models/mila-street-v1)
+#   bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]        (MODEL_DIR: public/models/<the recipe's model>)
 #
 # RUN_DIR: a training/scripts/train.py --out folder (train_log.jsonl, summary.json, eval.md, eval.json,
 # export/ = config.json + model.safetensors) plus recipe.json; optional candidates.md, ablation.md,
@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]"
 run=${1:?$usage}
-model_dir=${2:-public/models/mila-street-v1}
+model_dir=${2:-public/models/$(node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).model" "$run/recipe.json")}
 backend=${EVAL_BACKEND:-wasm}
 max_bytes=15000000
 ks=1,2,5,10,20

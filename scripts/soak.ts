@@ -1,4 +1,4 @@
-// npm run soak [-- --backends wasm,webgpu --model mila-street-v1 --frames 1000 ...]   (--help: src/node/soakReport.ts)
+// npm run soak [-- --backends wasm,webgpu --model <id> --frames 1000 ...]   (--help: src/node/soakReport.ts)
 // Endurance run, not part of CI: the app itself in headless Chromium plays a bundled clip in a loop,
 // K changes every --k-every frames through the K slider, and every --report-every frames playback is
 // paused (one step, so no frame is in flight), the JS heap is garbage-collected and the memory figures

@@ -1,6 +1,7 @@
 // `npm run soak`: arguments, the readings it prints, its verdict and its progress bar. The browser
 // side lives in scripts/soak.ts; this part is plain data, so it is unit-tested.
 import { scanFlags } from './cliFlags';
+import { DEFAULT_MODEL_ID } from '../runtime/presets';
 
 export const SOAK_USAGE = `usage: npm run soak -- [--backends wasm,webgpu] [--model <id>] [--frames N] [--sample <id>]
                         [--k-every N] [--report-every N] [--port P]
@@ -8,7 +9,7 @@ Plays a bundled clip in a loop in headless Chromium (the app itself, playback on
 backend, changing K every --k-every frames, and prints tensors, tensor bytes, GPU and JS heap memory every
 --report-every frames, then a verdict: flat or growing. Not part of CI (CI keeps its shorter leak test).
   --backends      comma list of wasm, webgpu, webgl, cpu (default wasm,webgpu)
-  --model         a model directory name under public/models (default mila-street-v1)
+  --model         a model directory name under public/models (default: the page's default model)
   --frames        processed frames per backend (default 1000)
   --sample        bundled sample id (default street-seed2)
   --k-every       frames between K changes (default 50)
@@ -31,7 +32,7 @@ const BACKENDS = new Set(['wasm', 'webgpu', 'webgl', 'cpu']);
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function parseSoakArgs(argv: string[]): SoakArgs | null {
-  const a: SoakArgs = { backends: ['wasm', 'webgpu'], model: 'mila-street-v1', frames: 1000, sample: 'street-seed2', kEvery: 50, reportEvery: 100, port: 5190 };
+  const a: SoakArgs = { backends: ['wasm', 'webgpu'], model: DEFAULT_MODEL_ID, frames: 1000, sample: 'street-seed2', kEvery: 50, reportEvery: 100, port: 5190 };
   const bad = (m: string) => new SoakUsageError(m);
   const int = (flag: string, v: string, min: number) => {
     const n = Number(v);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fetchModelAbout, parseModelAbout } from '../../src/engine/modelAbout';
+import { DEFAULT_MODEL_ID } from '../../src/runtime/presets';
 
 const BASE = '/models/m/';
 const answer = (status: number, body: string, type = 'application/json') =>
@@ -30,9 +31,9 @@ describe('model about.json', () => {
   });
 
   it('the shipped default model has one, and its card exists', () => {
-    const about = parseModelAbout(JSON.parse(readFileSync('public/models/mila-street-v1/about.json', 'utf8')), BASE);
+    const about = parseModelAbout(JSON.parse(readFileSync(`public/models/${DEFAULT_MODEL_ID}/about.json`, 'utf8')), BASE);
     expect(about.summary).toMatch(/^Trained on rendered street video only/);
     expect(about.summary).toMatch(/real street photos/);
-    expect(readFileSync(`public/models/mila-street-v1/${about.cardUrl.slice(BASE.length)}`, 'utf8')).toMatch(/## Real footage/);
+    expect(readFileSync(`public/models/${DEFAULT_MODEL_ID}/${about.cardUrl.slice(BASE.length)}`, 'utf8')).toMatch(/## Real footage/);
   });
 });

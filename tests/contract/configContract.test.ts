@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ModelFormatError, parseModelConfig } from '../../src/runtime/config';
 import { applyPatch, FIXTURES_DIR, readJson, shippedConfigPaths, valueAt, type Patch } from './contractFixtures';
+import { DEFAULT_MODEL_ID } from '../../src/runtime/presets';
 
 interface Cases {
   base: unknown;
@@ -40,9 +41,9 @@ describe('config contract: valid configs', () => {
 
 describe('config contract: every shipped config', () => {
   const paths = shippedConfigPaths();
-  it('finds the training configs and the public models (mila-street-v1 included)', () => {
+  it('finds the training configs and the public models (the default model included)', () => {
     expect(paths.some((p) => p.endsWith('training/configs/mila-street-v1.json'))).toBe(true);
-    expect(paths.some((p) => p.endsWith('public/models/mila-street-v1/model.json'))).toBe(true);
+    expect(paths.some((p) => p.endsWith(`public/models/${DEFAULT_MODEL_ID}/model.json`))).toBe(true);
   });
   for (const path of paths.filter(existsSync)) {
     it(`validates ${path.split('/').slice(-2).join('/')}`, () => {

@@ -68,7 +68,7 @@ export const ILA_CASES: IlaCase[] = [
   { G: 1, M: 1, h: 3, w: 5, d: 4, T: 400, L: 3 }, // T/4 > workgroup: direct accumulation path
 ];
 
-/** The shipped mila-street-v1 ILA: 16x32 map, d=24, T=24, L=9, both tasks, memory 1 and 2. */
+/** The shipped default model's ILA (mila-street-v1 and v2): 16x32 map, d=24, T=24, L=9, both tasks, memory 1 and 2. */
 export const SHIPPED_ILA_CASES: IlaCase[] = [
   { G: 2, M: 1, h: 16, w: 32, d: 24, T: 24, L: 9 },
   { G: 2, M: 2, h: 16, w: 32, d: 24, T: 24, L: 9 },

@@ -2,6 +2,7 @@
 // text / Markdown / JSON reports it renders from the bench page's streamed results.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID } from '../../src/runtime/presets';
 import {
   BenchUsageError, formatGflops, jsonReport, markdownReport, parseBenchArgs, storedWeightTypes, textTable, withRatios,
   type BenchResult, type StreamRow,
@@ -38,7 +39,7 @@ const result = (over: Partial<BenchResult> = {}): BenchResult => ({
 describe('parseBenchArgs', () => {
   it('defaults: both bundled models, webgpu/webgl/wasm, K = 1, 2, 5, 10, 20, 40 frames of street-seed2', () => {
     expect(parseBenchArgs([])).toEqual({
-      models: ['public/models/mila-street-v1', 'public/models/tiny'], backends: ['webgpu', 'webgl', 'wasm'],
+      models: [`public/models/${DEFAULT_MODEL_ID}`, 'public/models/tiny'], backends: ['webgpu', 'webgl', 'wasm'],
       ks: [1, 2, 5, 10, 20], frames: 40, clip: 'public/samples/street-seed2', extraRows: true, port: 5205,
     });
     expect(parseBenchArgs([], { E2E_PORT: '6000' })?.port).toBe(6000);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderModelAbout, renderModelCard } from '../../scripts/model-card';
-import { headlineRow, modelAbout, readRealFootage, RealFootageError, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
+import { headlineRow, modelAbout, parentModelName, readRealFootage, RealFootageError, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
 
 let tmp: string;
 let runDir: string;
@@ -103,5 +103,16 @@ describe('notes links', () => {
     expect(rebaseLinks('![d](../screenshots/x.png) [u](https://x.org/a) [a](#top) [r](/abs) [s](m.json)', 'docs/real-footage/m.md', 'public/models/m')).toBe(
       '![d](../../../docs/screenshots/x.png) [u](https://x.org/a) [a](#top) [r](/abs) [s](../../../docs/real-footage/m.json)',
     );
+  });
+});
+
+describe('the about line of a continued model', () => {
+  it('counts its own minutes on top of the model it continued', () => {
+    const about = modelAbout({
+      dataSource: 'street-cache', trainSeconds: 3611, hardware: '2 CPUs', realFootage: null,
+      init: 'training/runs/mila-street-v1_d101w12-d18w12_os8_128x256_street-cache_cpu-70m/export',
+    });
+    expect(about.summary).toContain('for 60 more min (after mila-street-v1) on 2 CPUs');
+    expect(parentModelName('/abs/checkpoint.pt')).toBe('an earlier model');
   });
 });

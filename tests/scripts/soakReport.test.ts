@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSoakArgs, progressBar, soakVerdict, SoakUsageError, type SoakReading } from '../../src/node/soakReport';
+import { DEFAULT_MODEL_ID } from '../../src/runtime/presets';
 
 const MiB = 1024 * 1024;
 const reading = (frame: number, over: Partial<SoakReading> = {}): SoakReading => ({
@@ -8,7 +9,7 @@ const reading = (frame: number, over: Partial<SoakReading> = {}): SoakReading =>
 
 describe('soak', () => {
   it('arguments: defaults, flags, and clear errors', () => {
-    expect(parseSoakArgs([])).toMatchObject({ backends: ['wasm', 'webgpu'], model: 'mila-street-v1', frames: 1000, kEvery: 50, reportEvery: 100 });
+    expect(parseSoakArgs([])).toMatchObject({ backends: ['wasm', 'webgpu'], model: DEFAULT_MODEL_ID, frames: 1000, kEvery: 50, reportEvery: 100 });
     expect(parseSoakArgs(['--backends', 'webgpu', '--model', 'tiny', '--frames=300'])).toMatchObject({ backends: ['webgpu'], model: 'tiny', frames: 300 });
     expect(parseSoakArgs(['--help'])).toBeNull();
     expect(() => parseSoakArgs(['--backends', 'metal'])).toThrow(SoakUsageError);
