@@ -38,8 +38,8 @@ async function setK(page: Page, k: number): Promise<void> {
     el.dispatchEvent(new Event('input', { bubbles: true }));
     el.dispatchEvent(new Event('change', { bubbles: true }));
   }, k);
-  const now = await page.evaluate(() => new URLSearchParams(location.search).get('k'));
-  if (now !== String(k)) throw new Error(`K did not change to ${k} (the URL says k=${now})`);
+  const now = await mila(page, (m) => m.k);
+  if (now !== k) throw new Error(`K did not change to ${k} (the engine runs at K=${now})`);
 }
 
 /**

@@ -11,6 +11,8 @@ export interface MilaDebugHandle {
   readonly backend: string | null;
   readonly adapter: string | null;
   readonly renderer: string | null;
+  /** The keyframe interval in effect (the URL leaves out a default value, so it cannot tell). */
+  readonly k: number;
   readonly numTensors: number;
   /** tfjs memory(): tensor bytes, GPU bytes in use and held by the buffer pool (webgpu), the wasm heap. */
   readonly memory: { numTensors: number; numBytes: number; gpuBytes: number | null; gpuPoolBytes: number | null; wasmHeapBytes: number | null } | null;
@@ -37,6 +39,7 @@ export function installDebugHandle(engine: MilaEngine): MilaDebugHandle {
     get backend() { return st().backend?.backend ?? null; },
     get adapter() { return st().backend?.adapter ?? null; },
     get renderer() { return st().renderer; },
+    get k() { return st().settings.k; },
     get numTensors() {
       try {
         return tf.memory().numTensors;
