@@ -3,7 +3,7 @@
 // minimum, maximum, exclusiveMinimum, not/multipleOf, minLength, minItems, maxItems, items,
 // required, properties, $ref) plus its three x- cross-field rules. training/mila/config_schema.py
 // is the same interpreter in Python, with the same messages; contract/fixtures/ checks both.
-import schemaJson from '../../contract/model-config.schema.json';
+import schemaJson from '../../contract/model-config.schema.json' with { type: 'json' };
 
 export interface SchemaNode {
   $ref?: string;

@@ -2,6 +2,7 @@
 src/runtime and src/eval, so a rule changed on one side only fails a test."""
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,17 @@ def _shipped_configs():
     return configs + models
 
 
+def _default_model_id() -> str:
+    """The page's default model, as src/runtime/presets.ts names it (so this test follows a new default)."""
+    match = re.search(r"DEFAULT_MODEL_ID = '([^']+)'", (ROOT / "src" / "runtime" / "presets.ts").read_text())
+    assert match, "src/runtime/presets.ts no longer defines DEFAULT_MODEL_ID"
+    return match.group(1)
+
+
 def test_shipped_configs_include_the_street_model():
     names = [str(p.relative_to(ROOT)) for p in _shipped_configs()]
-    assert "training/configs/mila-street-v1.json" in names and "public/models/mila-street-v1/model.json" in names
+    default = f"public/models/{_default_model_id()}/model.json"
+    assert "training/configs/mila-street-v1.json" in names and default in names
 
 
 @pytest.mark.parametrize("path", [p for p in _shipped_configs() if p.exists()], ids=lambda p: "/".join(p.parts[-2:]))
