@@ -16,6 +16,27 @@ function constants(dims: IlaDims): string {
   ].join('\n');
 }
 
+/** Both programs' output rows are (group, position): decoded once here, in GLSL. */
+const DECODE_ROW = `  int gp = coords.x;
+  int g = gp / HW;
+  int p = gp - g * HW;
+  int y = p / W;
+  int x = p - y * W;
+`;
+
+/** One program pair per ILA shape: built once, not per frame (the GLSL source is the tfjs cache key). */
+const programs = new Map<string, { scores: GPGPUProgram; weightedSum: GPGPUProgram }>();
+
+function programsFor(dims: IlaDims): { scores: GPGPUProgram; weightedSum: GPGPUProgram } {
+  const key = JSON.stringify(dims);
+  let pair = programs.get(key);
+  if (!pair) {
+    pair = { scores: scoresProgram(dims), weightedSum: weightedSumProgram(dims) };
+    programs.set(key, pair);
+  }
+  return pair;
+}
+
 /** Scores of every (group, position) x (slot, window offset); out-of-map candidates get MASK_BIAS. */
 function scoresProgram(dims: IlaDims): GPGPUProgram {
   const n = dims.memory * dims.window * dims.window;
@@ -26,13 +47,8 @@ function scoresProgram(dims: IlaDims): GPGPUProgram {
 ${constants(dims)}
 void main() {
   ivec2 coords = getOutputCoords();
-  int gp = coords.x;
   int j = coords.y;
-  int g = gp / HW;
-  int p = gp - g * HW;
-  int y = p / W;
-  int x = p - y * W;
-  int m = j / LL;
+${DECODE_ROW}  int m = j / LL;
   int o = j - m * LL;
   int oy = o / L;
   int ky = y + oy - R;
@@ -60,13 +76,8 @@ function weightedSumProgram(dims: IlaDims): GPGPUProgram {
 ${constants(dims)}
 void main() {
   ivec2 coords = getOutputCoords();
-  int gp = coords.x;
   int t = coords.y;
-  int g = gp / HW;
-  int p = gp - g * HW;
-  int y = p / W;
-  int x = p - y * W;
-  float acc = 0.0;
+${DECODE_ROW}  float acc = 0.0;
   for (int m = 0; m < M; m++) {
     for (int dy = 0; dy < L; dy++) {
       int ky = y + dy - R;
@@ -104,10 +115,11 @@ export function ilaWebglGrouped(
   const reason = ilaWebglUnavailableReason();
   if (reason) throw new Error(`WebGL ILA unavailable: ${reason}`);
   const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T } = dims;
+  const program = programsFor(dims);
   return tf.tidy(() => {
-    const scores = run(scoresProgram(dims), [tf.reshape(query, [G * h * w, d]), tf.reshape(keys, [G * M * h * w, d])]);
+    const scores = run(program.scores, [tf.reshape(query, [G * h * w, d]), tf.reshape(keys, [G * M * h * w, d])]);
     const weights = tf.softmax(scores);
-    const out = run(weightedSumProgram(dims), [weights, tf.reshape(values, [G * M * h * w, T])]);
+    const out = run(program.weightedSum, [weights, tf.reshape(values, [G * M * h * w, T])]);
     return tf.reshape(out, [G, h, w, T]);
   });
 }
