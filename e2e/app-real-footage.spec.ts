@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from './helpers/fixtures';
 import { figures, step, waitForReady } from './helpers/mila';
-import { canvasPixels, meanAbsDiff } from './helpers/pixels';
+import { meanAbsDiff, viewPixels } from './helpers/pixels';
 import { DEFAULT_MODEL_ID } from '../src/runtime/presets';
 
 test.describe.configure({ timeout: 300_000 });
@@ -47,16 +47,13 @@ test('segmentation and depth overlays on the real photos', async ({ page }) => {
   await page.goto('/?backend=wasm&play=0&k=5&src=real-photos&opacity=0.6');
   await waitForReady(page);
   await expect.poll(async () => (await figures(page)).framesProcessed).toBeGreaterThanOrEqual(1);
-  const canvas = page.getByTestId('stage').locator('canvas');
   let at = 0;
   for (const [photo, frame] of Object.entries(PHOTOS)) {
     await step(page, frame - at);
     at = frame;
-    const shots: Record<string, Awaited<ReturnType<typeof canvasPixels>>> = {};
+    const shots: Record<string, Awaited<ReturnType<typeof viewPixels>>> = {};
     for (const view of ['seg', 'depth', 'video'] as const) {
-      await page.getByTestId(`view-${view}`).check();
-      await page.waitForTimeout(400);
-      shots[view] = await canvasPixels(canvas);
+      shots[view] = await viewPixels(page, view);
       if (view !== 'video' && process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `docs/screenshots/real-${photo}-${view}.png` });
     }
     expect(meanAbsDiff(shots.seg, shots.video)).toBeGreaterThan(5);

@@ -70,7 +70,8 @@ async function reading(page: Page, cdp: import('playwright-core').CDPSession, k:
 async function soakBackend(page: Page, origin: string, backend: string, a: SoakArgs): Promise<boolean> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/?model=${a.model}&backend=${backend}&src=${a.sample}&play=0&loop=1&k=${K_CYCLE[0]}`);
+  // A dev server's first load transforms every module: on a busy 2-core machine that outlasts 30 s.
+  await page.goto(`${origin}/?model=${a.model}&backend=${backend}&src=${a.sample}&play=0&loop=1&k=${K_CYCLE[0]}`, { timeout: 180_000 });
   await waitForReady(page);
   const actual = await mila(page, (m) => m.backend);
   if (actual !== backend) throw new Error(`asked for ${backend}, running on ${actual}: ${JSON.stringify(await mila(page, (m) => m.messages))}`);
