@@ -76,8 +76,22 @@ export function ilaAttend(
         }
         const inv: f32 = 1 / sum;
         const oBase = out + pos * tBytes;
-        // Channel block outermost: the accumulator stays in a register across all candidates.
+        // Channel blocks (8, then 4, then single channels) outermost: the accumulators stay in registers
+        // across all candidates, and each candidate's weight and row are loaded once per 8 channels.
         let t: usize = 0;
+        const t8 = tBytes & ~(<usize>31);
+        for (; t < t8; t += 32) {
+          let acc0 = zero;
+          let acc1 = zero;
+          for (let i: usize = 0; i < n; i++) {
+            const vBase = values + <usize>load<i32>(rows + (i << 2)) * tBytes + t;
+            const wgt = f32x4.splat(load<f32>(scores + (i << 2)));
+            acc0 = f32x4.add(acc0, f32x4.mul(wgt, v128.load(vBase)));
+            acc1 = f32x4.add(acc1, f32x4.mul(wgt, v128.load(vBase + 16)));
+          }
+          v128.store(oBase + t, f32x4.mul(acc0, f32x4.splat(inv)));
+          v128.store(oBase + t + 16, f32x4.mul(acc1, f32x4.splat(inv)));
+        }
         for (; t < t4; t += 16) {
           let acc = zero;
           for (let i: usize = 0; i < n; i++) {
