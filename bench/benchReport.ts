@@ -33,6 +33,7 @@ export interface NetMedians {
   fastMs: number | null; // the fast-only row (fast net + heads, no ILA)
   ilaMs: number; // the ILA call alone on the model's shapes, full memory
   ilaShare: number | null; // ilaMs / fastIlaMs
+  ilaScalarMs?: number | null; // the same call on the scalar JS loop, when the typed kernel runs its SIMD loop (old vs new)
 }
 
 export interface BenchResult {
@@ -203,6 +204,7 @@ function netRows(r: BenchResult): [string, string][] {
     [`fast (D${r.fastDepth}, no ILA)`, msText(n.fastMs)],
     [`fast + ILA`, msText(n.fastIlaMs)],
     [`ILA alone (${r.ilaGroups === 1 ? 'shared' : `${r.ilaGroups} tasks`})`, `${n.ilaMs.toFixed(2)}${n.ilaShare === null ? '' : ` (${(100 * n.ilaShare).toFixed(0)}% of fast + ILA)`}`],
+    ...(n.ilaScalarMs == null ? [] : [[`ILA, scalar JS loop`, `${n.ilaScalarMs.toFixed(2)} (${(n.ilaScalarMs / n.ilaMs).toFixed(1)}x the SIMD loop)`] as [string, string]]),
   ];
 }
 
