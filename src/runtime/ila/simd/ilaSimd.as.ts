@@ -29,6 +29,9 @@ export function ilaAttend(
   const d4 = dBytes & ~(<usize>15);
   const t4 = tBytes & ~(<usize>15);
   const zero = f32x4.splat(0);
+  const scale4 = f32x4.splat(scale);
+  const lanes = i32x4(0, 1, 2, 3);
+  const quad = dBytes == d4;
   for (let g = 0; g < G; g++) {
     for (let y = 0; y < h; y++) {
       const y0 = max(0, y - r);
@@ -40,11 +43,36 @@ export function ilaAttend(
         const qBase = query + pos * dBytes;
         let n: usize = 0;
         let best: f32 = -Infinity;
+        let bestQuad = f32x4.splat(-Infinity);
         for (let m = 0; m < M; m++) {
           const slotBase = (g * M + m) * hw;
           for (let ky = y0; ky <= y1; ky++) {
             let row = slotBase + ky * w + x0;
-            for (let kx = x0; kx <= x1; kx++, row++) {
+            const rowEnd = slotBase + ky * w + x1 + 1;
+            // Four neighbouring candidates at once (d a multiple of 4): each query vector is loaded once
+            // for four keys, and one transpose-add gives the four scores.
+            for (; quad && row + 4 <= rowEnd; row += 4) {
+              const k0 = keys + <usize>row * dBytes;
+              let a0 = zero;
+              let a1 = zero;
+              let a2 = zero;
+              let a3 = zero;
+              for (let c: usize = 0; c < dBytes; c += 16) {
+                const qv = v128.load(qBase + c);
+                a0 = f32x4.add(a0, f32x4.mul(qv, v128.load(k0 + c)));
+                a1 = f32x4.add(a1, f32x4.mul(qv, v128.load(k0 + dBytes + c)));
+                a2 = f32x4.add(a2, f32x4.mul(qv, v128.load(k0 + 2 * dBytes + c)));
+                a3 = f32x4.add(a3, f32x4.mul(qv, v128.load(k0 + 3 * dBytes + c)));
+              }
+              const u0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+              const u1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+              const s4 = f32x4.mul(f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7)), scale4);
+              v128.store(scores + (n << 2), s4);
+              v128.store(rows + (n << 2), i32x4.add(i32x4.splat(row), lanes));
+              n += 4;
+              bestQuad = f32x4.max(bestQuad, s4);
+            }
+            for (; row < rowEnd; row++) {
               const kBase = keys + <usize>row * dBytes;
               let a0 = zero;
               let a1 = zero;
@@ -68,6 +96,7 @@ export function ilaAttend(
             }
           }
         }
+        best = max(best, max(max(f32x4.extract_lane(bestQuad, 0), f32x4.extract_lane(bestQuad, 1)), max(f32x4.extract_lane(bestQuad, 2), f32x4.extract_lane(bestQuad, 3))));
         let sum: f32 = 0;
         for (let i: usize = 0; i < n; i++) {
           const e = Mathf.exp(load<f32>(scores + (i << 2)) - best);
