@@ -1,6 +1,6 @@
 // AssemblyScript source of the WebAssembly SIMD ILA kernel (cpu and wasm tfjs backends). Compiled by
-// `npm run build:wasm` (scripts/ilaSimdBuild.ts) into ilaSimdWasm.generated.ts; not TypeScript for tsc
-// (tsconfig excludes *.as.ts). Same loop and masking as ../ilaTyped.ts, but float32 in f32x4 lanes:
+// `npm run build:wasm` (scripts/build-wasm.ts, scripts/ilaSimdCompile.ts) into ilaSimdWasm.generated.ts;
+// not TypeScript for tsc (tsconfig excludes *.as.ts). Same loop and masking as ../ilaTyped.ts, but float32 in f32x4 lanes:
 // the scalar float64 JS loop is arithmetic-bound (~8M multiply-adds per frame at the shipped sizes).
 // The host copies query/keys/values into this module's memory at byte offsets it chooses (from
 // heapBase() up) and grows the memory itself; nothing here allocates, so no runtime is needed.

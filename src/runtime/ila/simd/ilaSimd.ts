@@ -1,5 +1,5 @@
 // Host side of the WebAssembly SIMD ILA kernel (ilaSimd.as.ts, embedded in ilaSimdWasm.generated.ts):
-// instantiates it once, synchronously (1.5 KB: under Chrome's 4 KB main-thread limit on synchronous
+// instantiates it once, synchronously (2.2 KB: under Chrome's 4 KB main-thread limit on synchronous
 // compiles), copies one call's query/keys/values into its memory, runs it and copies the output out.
 // Where WebAssembly or its SIMD proposal is missing, ilaSimdUnavailableReason says why and the caller
 // keeps the scalar JS kernel (ilaTyped.ts).
