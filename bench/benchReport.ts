@@ -61,7 +61,7 @@ export const USAGE = `usage: npm run bench -- [options]
 Times the real frame loop (capture, runner step, outputs ready) over a bundled clip in headless
 Chromium, for each K plus fast-only and reuse (K=${REUSE_K}), per backend and model: mean, median,
 p95, p99 ms per frame, FPS and the ratio to K=1 of the same run; then per-net medians (slow,
-fast, fast + ILA, ILA alone).
+fast, fast + ILA, ILA alone; on cpu/wasm also ILA on the scalar JS loop beside the SIMD one).
 
   --models <dirs>     comma-separated model directories (model.json + shards)
                       (default ${DEFAULT_MODELS.join(',')}); --model <dir> for one
