@@ -1,7 +1,7 @@
 // The WebAssembly SIMD ILA loop (src/runtime/ila/simd) on raw arrays, against the float64 naive loop and
 // the scalar typed loop: the shipped sizes with memory 1/2, groups 1/2, windows 3/5/9, non-square maps,
 // maps smaller than the window (masking), channel counts that are not multiples of 4 (scalar tails).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ilaSimdArrays, ilaSimdCallCount, ilaSimdUnavailableReason, ilaTypedArrays } from '../../src/runtime/ila';
 import { ilaNaive } from './ilaNaive';
 import {
@@ -71,5 +71,22 @@ describe('SIMD ILA loop', () => {
     const c = ILA_CASES[0];
     const inp = randomInputs(c, 1);
     expect(() => ilaSimdArrays(inp.q, inp.k.subarray(2), inp.v, caseDims(c))).toThrow(/keys holds \d+ values, dims need/);
+  });
+
+  it('where the engine rejects the module (no WebAssembly SIMD), says why and the kernel takes the scalar loop', async () => {
+    vi.resetModules(); // fresh module state: the real module above is already instantiated
+    vi.stubGlobal('WebAssembly', Object.assign(Object.create(WebAssembly), { validate: () => false }));
+    try {
+      const simd = await import('../../src/runtime/ila/simd/ilaSimd');
+      const kernel = await import('../../src/runtime/ila/ilaTypedKernel');
+      expect(simd.ilaSimdUnavailableReason()).toMatch(/rejects the SIMD ILA module \(no WebAssembly SIMD\)/);
+      expect(kernel.ilaTypedPath()).toBe('scalar');
+      const c = ILA_CASES[0];
+      const inp = randomInputs(c, 2);
+      expect(() => simd.ilaSimdArrays(inp.q, inp.k, inp.v, caseDims(c))).toThrow(/SIMD ILA kernel unavailable: .*no WebAssembly SIMD/);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });
