@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../src/runtime/backend';
 import { costModel } from '../src/runtime/costModel';
 import { featureSize, ilaGroups } from '../src/runtime/config';
-import { ilaAttendGrouped, ilaImplementation } from '../src/runtime/ila';
+import { ilaAttendGrouped, ilaImplementation, ilaTypedPath, setIlaTypedScalarOnly } from '../src/runtime/ila';
 import { loadModel } from '../src/runtime/weights/loader';
 import { median } from '../src/engine/stats';
 import { REUSE_K, withRatios, type BenchResult, type NetMedians, type StreamRow } from './benchReport';
@@ -34,8 +34,12 @@ const log = (s: string) => {
   console.log(s);
 };
 
-/** Median ms of the ILA call alone on the model's shapes with a full memory (random inputs). */
-async function timeIla(model: MilaModel, reps: number): Promise<{ ms: number; implementation: string }> {
+/**
+ * Median ms of the ILA call alone on the model's shapes with a full memory (random inputs). The typed
+ * kernel (cpu, wasm) is labelled with its loop ('typed (simd)'); on its SIMD loop the scalar JS loop
+ * is timed too, right after, as the old-vs-new figure of the same run.
+ */
+async function timeIla(model: MilaModel, reps: number): Promise<{ ms: number; implementation: string; scalarMs: number | null }> {
   const config = model.config;
   const [h, w] = featureSize(config);
   const G = ilaGroups(config).length;
@@ -45,7 +49,8 @@ async function timeIla(model: MilaModel, reps: number): Promise<{ ms: number; im
   const k = tf.randomNormal([G * M, h, w, config.ila.keyChannels], 0, 1, 'float32', 5) as tf.Tensor4D;
   const v = tf.randomNormal([G * M, h, w, valueChannels], 0, 1, 'float32', 6) as tf.Tensor4D;
   try {
-    const implementation = ilaImplementation(q, k, v, config.ila.window);
+    const kind = ilaImplementation(q, k, v, config.ila.window);
+    const implementation = kind === 'typed' ? `typed (${ilaTypedPath()})` : kind;
     const once = async () => {
       const t0 = performance.now();
       const out = ilaAttendGrouped(q, k, v, config.ila.window);
@@ -53,10 +58,23 @@ async function timeIla(model: MilaModel, reps: number): Promise<{ ms: number; im
       out.dispose();
       return performance.now() - t0;
     };
-    await once(); // compile / first run
-    const times: number[] = [];
-    for (let i = 0; i < reps; i++) times.push(await once());
-    return { ms: median(times)!, implementation };
+    const medianOf = async () => {
+      await once(); // compile / first run
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) times.push(await once());
+      return median(times)!;
+    };
+    const ms = await medianOf();
+    let scalarMs: number | null = null;
+    if (implementation === 'typed (simd)') {
+      setIlaTypedScalarOnly(true);
+      try {
+        scalarMs = await medianOf();
+      } finally {
+        setIlaTypedScalarOnly(false);
+      }
+    }
+    return { ms, implementation, scalarMs };
   } finally {
     tf.dispose([q, k, v]);
   }
@@ -97,7 +115,7 @@ async function run(backend: BackendName, spec: BenchModel, opts: BenchPageOption
     frames.forEach((f) => f.close());
 
     const ila = await timeIla(model, 10);
-    log(`  ILA alone (${ila.implementation}) ${ila.ms.toFixed(2)} ms`);
+    log(`  ILA alone (${ila.implementation}) ${ila.ms.toFixed(2)} ms${ila.scalarMs === null ? '' : `; scalar JS loop ${ila.scalarMs.toFixed(2)} ms`}`);
     const fastIlaMs = median(timesOf(mila, 'fast+ila'));
     const nets: NetMedians = {
       slowMs: median(timesOf(mila, 'slow')),
@@ -105,6 +123,7 @@ async function run(backend: BackendName, spec: BenchModel, opts: BenchPageOption
       fastMs: fastOnly ? median(fastOnly.ms) : null,
       ilaMs: ila.ms,
       ilaShare: fastIlaMs ? ila.ms / fastIlaMs : null,
+      ilaScalarMs: ila.scalarMs,
     };
     return {
       model: config.name,

@@ -33,6 +33,7 @@ export interface NetMedians {
   fastMs: number | null; // the fast-only row (fast net + heads, no ILA)
   ilaMs: number; // the ILA call alone on the model's shapes, full memory
   ilaShare: number | null; // ilaMs / fastIlaMs
+  ilaScalarMs?: number | null; // the same call on the scalar JS loop, when the typed kernel runs its SIMD loop (old vs new)
 }
 
 export interface BenchResult {
@@ -60,7 +61,7 @@ export const USAGE = `usage: npm run bench -- [options]
 Times the real frame loop (capture, runner step, outputs ready) over a bundled clip in headless
 Chromium, for each K plus fast-only and reuse (K=${REUSE_K}), per backend and model: mean, median,
 p95, p99 ms per frame, FPS and the ratio to K=1 of the same run; then per-net medians (slow,
-fast, fast + ILA, ILA alone).
+fast, fast + ILA, ILA alone; on cpu/wasm also ILA on the scalar JS loop beside the SIMD one).
 
   --models <dirs>     comma-separated model directories (model.json + shards)
                       (default ${DEFAULT_MODELS.join(',')}); --model <dir> for one
@@ -203,6 +204,7 @@ function netRows(r: BenchResult): [string, string][] {
     [`fast (D${r.fastDepth}, no ILA)`, msText(n.fastMs)],
     [`fast + ILA`, msText(n.fastIlaMs)],
     [`ILA alone (${r.ilaGroups === 1 ? 'shared' : `${r.ilaGroups} tasks`})`, `${n.ilaMs.toFixed(2)}${n.ilaShare === null ? '' : ` (${(100 * n.ilaShare).toFixed(0)}% of fast + ILA)`}`],
+    ...(n.ilaScalarMs == null ? [] : [[`ILA, scalar JS loop`, `${n.ilaScalarMs.toFixed(2)} (${(n.ilaScalarMs / n.ilaMs).toFixed(1)}x the SIMD loop)`] as [string, string]]),
   ];
 }
 

@@ -16,7 +16,7 @@ test('bench page times the real frame loop per K, fast-only and reuse (tiny mode
 
   expect(r.error).toBeUndefined();
   expect(r.backend).toBe('wasm');
-  expect(r.ilaImplementation).toBe('typed');
+  expect(r.ilaImplementation).toBe('typed (simd)'); // the WebAssembly SIMD loop, not the scalar fallback
   expect(r.rows.map((row) => row.label)).toEqual(['K=1', 'K=2', 'K=4', 'fast-only', 'reuse K=5']);
   for (const row of r.rows) {
     expect(row.frames, row.label).toBe(4);
@@ -33,5 +33,6 @@ test('bench page times the real frame loop per K, fast-only and reuse (tiny mode
   expect(r.nets.fastMs).toBeGreaterThan(0);
   expect(r.nets.ilaMs).toBeGreaterThan(0);
   expect(r.nets.ilaShare).toBeCloseTo(r.nets.ilaMs / r.nets.fastIlaMs!, 10);
+  expect(r.nets.ilaScalarMs).toBeGreaterThan(0); // the old loop timed beside it
   expect(errors).toEqual([]);
 });

@@ -19,6 +19,16 @@ export const ILA_F32_BOUND = 1e-4;
  */
 export const ILA_F64_SUMS_BOUND = 2 * F32_EPS;
 
+/**
+ * Per-case form of the ILA_F32_BOUND argument, for an ILA computed in float32 (the SIMD kernel) against the
+ * float64 naive loop on randomInputs (|q|, |k| <= 3, |v| <= 1): score error sqrt(d + 2) * eps * 9 sqrt(d), moving
+ * an output by at most twice that; plus the float32 exp and the n-candidate weighted average's own roundings
+ * (averageRounding). Shipped sizes (d = 24, n = 2 * 81): 2.7e-5 + 9.8e-6 = 3.7e-5.
+ */
+export function ilaF32CaseBound(d: number, candidates: number): number {
+  return 2 * Math.sqrt(d + 2) * F32_EPS * 9 * Math.sqrt(d) + averageRounding(candidates, F32_EPS);
+}
+
 /** Rounding of an n-term weighted average of values <= maxAbs: (n + 2) roundings of eps each, at most. */
 export function averageRounding(n: number, eps: number, maxAbs = 1): number {
   return (n + 2) * eps * maxAbs;

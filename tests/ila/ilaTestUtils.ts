@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IlaDims } from '../../src/runtime/ila/validate';
 
-export { F32_EPS, ILA_F32_BOUND, ILA_F64_SUMS_BOUND, averageRounding } from './ilaBounds';
+export { F32_EPS, ILA_F32_BOUND, ILA_F64_SUMS_BOUND, averageRounding, ilaF32CaseBound } from './ilaBounds';
 
 /** Deterministic uniform [-1, 1) generator (mulberry32). */
 export function randomArray(n: number, seed: number, scale = 1): Float32Array {

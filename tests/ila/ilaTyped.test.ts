@@ -1,21 +1,24 @@
 // The typed-array ILA (the cpu and wasm backends' kernel) against the naive float64 loop and the
-// tfjs-ops reference, on both backends it is registered for: every shared case (borders, windows
-// 1..9, M 1..3, G 1..2) plus the shipped model's shapes (both tasks, memory 1 and 2).
+// tfjs-ops reference, on both backends it is registered for and on both its inner loops (WebAssembly
+// SIMD, scalar JS): every shared case (borders, windows 1..9, M 1..3, G 1..2) plus the shipped model's
+// shapes (both tasks, memory 1 and 2). tests/ila/ilaSimd.test.ts covers the SIMD loop on its own.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ILA_KERNEL_NAME, ilaAttend, ilaAttendGrouped, ilaImplementation, ilaReferenceGrouped, ilaTypedArrays,
-  ilaTypedCallCount, ilaTypedGrouped,
+  ILA_KERNEL_NAME, ilaAttend, ilaAttendGrouped, ilaImplementation, ilaReferenceGrouped, ilaSimdCallCount, ilaTypedArrays,
+  ilaTypedCallCount, ilaTypedGrouped, ilaTypedPath, setIlaTypedScalarOnly, type IlaTypedPath,
 } from '../../src/runtime/ila';
 import { ilaNaive } from './ilaNaive';
 import {
-  F32_EPS, ILA_CASES, ILA_F32_BOUND, ILA_F64_SUMS_BOUND, averageRounding, caseDims, caseName, maxAbsDiff, randomInputs, SHIPPED_ILA_CASES,
+  F32_EPS, ILA_CASES, ILA_F32_BOUND, ILA_F64_SUMS_BOUND, averageRounding, caseDims, caseName, ilaF32CaseBound, maxAbsDiff,
+  randomInputs, SHIPPED_ILA_CASES, type IlaCase,
 } from './ilaTestUtils';
 
-// Bounds (ilaBounds.ts): the typed path sums in float64 from the same float32 inputs as the naive
-// loop (ILA_F64_SUMS_BOUND); the reference computes scores, softmax and sums in float32 (ILA_F32_BOUND).
+// Bounds (ilaBounds.ts): the scalar loop sums in float64 from the same float32 inputs as the naive
+// loop (ILA_F64_SUMS_BOUND); the SIMD loop works in float32 (ilaF32CaseBound); the reference computes
+// scores, softmax and sums in float32 (ILA_F32_BOUND), and either loop is within it of the reference.
 const SHIPPED = SHIPPED_ILA_CASES;
 
 describe('ilaTypedArrays vs naive loop (no tfjs)', () => {
@@ -34,17 +37,27 @@ describe('ilaTypedArrays vs naive loop (no tfjs)', () => {
   });
 });
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`typed ILA kernel on the ${backend} backend`, () => {
-    it('is what ilaAttend dispatches to', async () => {
+function naiveBound(path: IlaTypedPath, c: IlaCase): number {
+  return path === 'simd' ? ilaF32CaseBound(c.d, c.M * c.L * c.L) : ILA_F64_SUMS_BOUND;
+}
+
+for (const [backend, path] of [['cpu', 'simd'], ['wasm', 'simd'], ['cpu', 'scalar'], ['wasm', 'scalar']] as const) {
+  describe(`typed ILA kernel on the ${backend} backend, ${path} loop`, () => {
+    beforeAll(() => setIlaTypedScalarOnly(path === 'scalar'));
+    afterAll(() => setIlaTypedScalarOnly(false));
+
+    it('is what ilaAttend dispatches to, on this loop', async () => {
       expect(await tf.setBackend(backend)).toBe(true);
+      expect(ilaTypedPath()).toBe(path);
       const c = ILA_CASES[0];
       const { query, keys, values } = randomInputs(c, 5).tensors();
       expect(ilaImplementation(query, keys, values, c.L)).toBe('typed');
       const calls = ilaTypedCallCount();
+      const simdCalls = ilaSimdCallCount();
       const before = tf.memory().numTensors;
       const out = ilaAttend(query, keys, values, c.L);
       expect(ilaTypedCallCount()).toBe(calls + 1);
+      expect(ilaSimdCallCount()).toBe(simdCalls + (path === 'simd' ? 1 : 0));
       expect(tf.memory().numTensors).toBe(before + 1); // the output only: nothing leaked
       expect(tf.getKernel(ILA_KERNEL_NAME, backend)).toBeDefined();
       tf.dispose([query, keys, values, out]);
@@ -59,7 +72,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const reference = ilaReferenceGrouped(query, keys, values, c.L);
         expect(typed.shape).toEqual([c.G, c.h, c.w, c.T]);
         const got = await typed.data();
-        expect(maxAbsDiff(got, ilaNaive(inp.q, inp.k, inp.v, caseDims(c)))).toBeLessThanOrEqual(ILA_F64_SUMS_BOUND);
+        expect(maxAbsDiff(got, ilaNaive(inp.q, inp.k, inp.v, caseDims(c)))).toBeLessThanOrEqual(naiveBound(path, c));
         expect(maxAbsDiff(got, await reference.data())).toBeLessThanOrEqual(ILA_F32_BOUND);
         tf.dispose([query, keys, values, typed, reference]);
       });

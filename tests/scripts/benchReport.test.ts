@@ -87,6 +87,9 @@ describe('bench tables', () => {
     expect(text).toMatch(/reuse K=5 +9\.0 .* 0\.23 +0\.400/);
     expect(text).toMatch(/ILA alone \(2 tasks\) +2\.00 \(20% of fast \+ ILA\)/);
     expect(text).toMatch(/fast \(D18, no ILA\) +8\.0/);
+    expect(text).not.toContain('scalar JS loop'); // only when the SIMD loop ran and the scalar one was timed beside it
+    const both = textTable(result({ ilaImplementation: 'typed (simd)', nets: { slowMs: 40, fastIlaMs: 10, fastMs: 8, ilaMs: 2, ilaShare: 0.2, ilaScalarMs: 9 } }));
+    expect(both).toMatch(/ILA, scalar JS loop +9\.00 \(4\.5x the SIMD loop\)/);
     expect(textTable({ backend: 'webgl', error: 'no context' } as BenchResult)).toBe('backend webgl: FAILED: no context');
   });
 

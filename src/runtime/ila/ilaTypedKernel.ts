@@ -1,19 +1,35 @@
-// ILA on the cpu and wasm backends: a tfjs kernel that runs ilaTypedArrays on the tensors' data.
-// Both backends keep tensor data in CPU memory (wasm: its heap), so readSync is a memory copy, not a
-// GPU readback, and the result goes back with the backend's public write().
+// ILA on the cpu and wasm backends: a tfjs kernel that runs the WebAssembly SIMD kernel
+// (simd/ilaSimd.ts) on the tensors' data, or the scalar JS loop ilaTypedArrays where WebAssembly SIMD is
+// missing. Both backends keep tensor data in CPU memory (wasm: its heap), so readSync is a memory copy,
+// not a GPU readback, and the result goes back with the backend's public write().
 import * as tf from '@tensorflow/tfjs-core';
 import { ilaKernelDims, registerIlaKernel, runIlaKernel, type IlaKernelAttrs, type IlaKernelInputs } from './ilaKernel';
 import { ilaTypedArrays } from './ilaTyped';
+import { ilaSimdArrays, ilaSimdUnavailableReason } from './simd/ilaSimd';
 import { validateIlaInputs } from './validate';
 
 /** Backends whose tensor data is CPU memory. */
 export const TYPED_ILA_BACKENDS: readonly string[] = ['cpu', 'wasm'];
 
 let typedCalls = 0;
+let scalarOnly = false;
 
-/** How many typed-array ILA kernels ran since load (debug/test counter). */
+/** How many typed-array ILA kernels ran since load, SIMD or scalar (debug/test counter; ilaSimdCallCount counts the SIMD ones). */
 export function ilaTypedCallCount(): number {
   return typedCalls;
+}
+
+/** The inner loop the typed kernel runs: 'simd' (WebAssembly f32x4) when available, else 'scalar' (JS, float64). */
+export type IlaTypedPath = 'simd' | 'scalar';
+
+/** Which inner loop the typed kernel runs now. */
+export function ilaTypedPath(): IlaTypedPath {
+  return !scalarOnly && ilaSimdUnavailableReason() == null ? 'simd' : 'scalar';
+}
+
+/** Forces the scalar JS loop (true) or restores the automatic choice (false): for benchmarks and tests. */
+export function setIlaTypedScalarOnly(on: boolean): void {
+  scalarOnly = on;
 }
 
 function asFloat32(values: tf.backend_util.BackendValues, name: string): Float32Array {
@@ -25,7 +41,8 @@ const typedKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const ila = inputs as unknown as IlaKernelInputs;
   const dims = ilaKernelDims(ila, (attrs as unknown as IlaKernelAttrs).window);
   const b = backend as tf.KernelBackend;
-  const out = ilaTypedArrays(
+  const run = ilaTypedPath() === 'simd' ? ilaSimdArrays : ilaTypedArrays;
+  const out = run(
     asFloat32(b.readSync(ila.query.dataId), 'query'),
     asFloat32(b.readSync(ila.keys.dataId), 'keys'),
     asFloat32(b.readSync(ila.values.dataId), 'values'),

@@ -1,6 +1,6 @@
 // ILA entry points (docs/ARCHITECTURE.md "ILA implementations"): the fused WGSL kernel on webgpu,
-// the typed-array kernel on cpu and wasm (both the tfjs kernel 'MilaIlaAttend'), two GLSL programs
-// on webgl, and the tfjs-ops reference elsewhere and as the fallback of a failed fused kernel.
+// the typed-array kernel on cpu and wasm (WebAssembly SIMD; scalar JS without it) (both the tfjs
+// kernel 'MilaIlaAttend'), two GLSL programs on webgl, and the tfjs-ops reference elsewhere and as the fallback of a failed fused kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import { ilaFusedGrouped, ilaFusedUnavailableReason } from './ilaFused';
 import { ilaReferenceGrouped } from './ilaReference';
@@ -10,8 +10,11 @@ import { validateIlaInputs } from './validate';
 
 export { ilaReference, ilaReferenceGrouped } from './ilaReference';
 export { ilaFused, ilaFusedGrouped, ilaFusedCallCount, ilaFusedUnavailableReason, ILA_KERNEL_NAME } from './ilaFused';
-export { ilaTypedGrouped, ilaTypedCallCount, TYPED_ILA_BACKENDS } from './ilaTypedKernel';
+export {
+  ilaTypedGrouped, ilaTypedCallCount, ilaTypedPath, setIlaTypedScalarOnly, TYPED_ILA_BACKENDS, type IlaTypedPath,
+} from './ilaTypedKernel';
 export { ilaTypedArrays } from './ilaTyped';
+export { ilaSimdArrays, ilaSimdCallCount, ilaSimdUnavailableReason } from './simd/ilaSimd';
 export { ilaWebglGrouped } from './ilaWebgl';
 export { ilaFlops } from './ilaFlops';
 export { ilaSelfTest, randomIlaInputs, type IlaSelfTestResult } from './ilaSelfTest';
