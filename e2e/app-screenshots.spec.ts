@@ -37,7 +37,7 @@ test('an uploaded video with the default model', async ({ page }) => {
   await uploadVideo(page, 'public/samples/real-photos/clip.webm');
   await expect(page.getByTestId('source-label')).toContainText('clip.webm', { timeout: 30_000 });
   await expect.poll(async () => (await figures(page)).framesProcessed, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
-  await step(page, 11); // the hotel lawn photo, a fast frame
+  await step(page, 11); // a fast frame on the second Leuven street photo
   const shots: Record<string, Awaited<ReturnType<typeof viewPixels>>> = {};
   for (const view of ['video', 'seg', 'side'] as const) shots[view] = await viewPixels(page, view);
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/app-upload.png' });
