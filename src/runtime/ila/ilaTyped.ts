@@ -2,7 +2,7 @@
 // One pass per output position: window scores, masked softmax, weighted sum. No gathered copies:
 // the tfjs-ops reference materialises G*h*w*M*L*L rows of keys and values through GatherV2, which
 // is what made ILA cost ~0.5 s per frame on wasm (docs/ARCHITECTURE.md "ILA implementations").
-import type { IlaDims } from './validate';
+import { validateIlaArrays, type IlaDims } from './validate';
 
 /**
  * query [G,h,w,d], keys [G*M,h,w,d], values [G*M,h,w,T] as flat row-major float32 arrays ->
@@ -12,10 +12,7 @@ export function ilaTypedArrays(
   query: Float32Array, keys: Float32Array, values: Float32Array, dims: IlaDims,
 ): Float32Array {
   const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T, window: L } = dims;
-  const expected = [[query, G * h * w * d, 'query'], [keys, G * M * h * w * d, 'keys'], [values, G * M * h * w * T, 'values']] as const;
-  for (const [arr, n, name] of expected) {
-    if (arr.length !== n) throw new RangeError(`ilaTypedArrays: ${name} holds ${arr.length} values, dims need ${n}`);
-  }
+  validateIlaArrays(query, keys, values, dims, 'ilaTypedArrays');
   const r = (L - 1) / 2;
   const hw = h * w;
   const scale = 1 / Math.sqrt(d);

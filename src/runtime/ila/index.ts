@@ -1,6 +1,7 @@
 // ILA entry points (docs/ARCHITECTURE.md "ILA implementations"): the fused WGSL kernel on webgpu,
-// the typed-array kernel on cpu and wasm (WebAssembly SIMD; scalar JS without it) (both the tfjs
-// kernel 'MilaIlaAttend'), two GLSL programs on webgl, and the tfjs-ops reference elsewhere and as the fallback of a failed fused kernel.
+// the typed-array kernel on cpu and wasm (WebAssembly SIMD, scalar JS without it; both register the
+// tfjs kernel 'MilaIlaAttend'), two GLSL programs on webgl, and the tfjs-ops reference elsewhere and
+// as the fallback of a failed fused kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import { ilaFusedGrouped, ilaFusedUnavailableReason } from './ilaFused';
 import { ilaReferenceGrouped } from './ilaReference';

@@ -13,6 +13,15 @@ export interface IlaDims {
   window: number; // L (odd)
 }
 
+/** Checks flat query/keys/values arrays against dims (the typed loops' contract); `fn` names the caller. */
+export function validateIlaArrays(query: Float32Array, keys: Float32Array, values: Float32Array, dims: IlaDims, fn: string): void {
+  const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T } = dims;
+  const expected = [[query, G * h * w * d, 'query'], [keys, G * M * h * w * d, 'keys'], [values, G * M * h * w * T, 'values']] as const;
+  for (const [arr, n, name] of expected) {
+    if (arr.length !== n) throw new RangeError(`${fn}: ${name} holds ${arr.length} values, dims need ${n}`);
+  }
+}
+
 function shapeText(t: { shape: number[] }): string {
   return `[${t.shape.join(',')}]`;
 }

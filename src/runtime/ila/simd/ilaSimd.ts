@@ -3,7 +3,7 @@
 // compiles), copies one call's query/keys/values into its memory, runs it and copies the output out.
 // Where WebAssembly or its SIMD proposal is missing, ilaSimdUnavailableReason says why and the caller
 // keeps the scalar JS kernel (ilaTyped.ts).
-import type { IlaDims } from '../validate';
+import { validateIlaArrays, type IlaDims } from '../validate';
 import { ILA_SIMD_WASM_BASE64 } from './ilaSimdWasm.generated';
 
 interface IlaSimdExports {
@@ -75,10 +75,7 @@ export function ilaSimdArrays(
   if (reason) throw new Error(`SIMD ILA kernel unavailable: ${reason}`);
   const wasm = exports as IlaSimdExports;
   const { groups: G, memory: M, height: h, width: w, keyChannels: d, valueChannels: T, window: L } = dims;
-  const expected = [[query, G * h * w * d, 'query'], [keys, G * M * h * w * d, 'keys'], [values, G * M * h * w * T, 'values']] as const;
-  for (const [arr, n, name] of expected) {
-    if (arr.length !== n) throw new RangeError(`ilaSimdArrays: ${name} holds ${arr.length} values, dims need ${n}`);
-  }
+  validateIlaArrays(query, keys, values, dims, 'ilaSimdArrays');
   const outLength = G * h * w * T;
   const candidates = M * L * L;
   // Byte layout from the module's heap base, 16-aligned for v128 loads: query, keys, values, out, scores, rows.
