@@ -220,6 +220,14 @@ class CachedStreetDataset(ClipDataset):
             parts.append(tuple(x[c, s:s + num_frames] for x in (rgb, labels, depth)))
         return ClipBatch(*(torch.stack(x) for x in zip(*parts)))
 
+    def class_pixel_counts(self, num_classes: int) -> torch.Tensor:
+        """Labelled training pixels per class (singles and clips; unlabelled 255 not counted)."""
+        counts = torch.zeros(num_classes, dtype=torch.int64)
+        for labels in (self.singles[1], self.clips[1]):
+            flat = labels.flatten()
+            counts += torch.bincount(flat[flat < num_classes], minlength=num_classes)
+        return counts
+
     def eval_batches(self, num_frames: int, batch_size: int) -> Iterator[ClipBatch]:
         rgb, labels, depth = self.evals
         if num_frames > rgb.shape[1]:

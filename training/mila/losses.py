@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -13,12 +13,44 @@ DEPTH_LOSSES = ("l1", "log-l1")
 MIN_DEPTH = 1e-3  # metres: floor of the prediction under the log (the head's sigmoid can reach 0)
 
 
-def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255) -> torch.Tensor:
-    """Cross-entropy over labelled pixels; 0 (still differentiable) when a batch has none."""
+CLASS_WEIGHTINGS = ("none", "sqrt-inverse-frequency")
+MAX_CLASS_WEIGHT = 10.0  # a class seen in a handful of pixels must not dominate the loss
+
+
+def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255,
+                      class_weights: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Cross-entropy over labelled pixels (each weighted by its class when `class_weights` is given:
+    the weighted mean, as torch's weighted CE); 0 (still differentiable) when a batch has none."""
     labels = labels.long()
-    total = F.cross_entropy(logits.float(), labels, ignore_index=ignore_index, reduction="sum")
-    count = (labels != ignore_index).sum().clamp(min=1)
-    return total / count
+    logits = logits.float()
+    if class_weights is None:
+        total = F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="sum")
+        return total / (labels != ignore_index).sum().clamp(min=1)
+    per_pixel = F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="none")
+    labelled = labels != ignore_index
+    w = class_weights.to(logits.device)[torch.where(labelled, labels, torch.zeros_like(labels))] * labelled
+    return (per_pixel * w).sum() / w.sum().clamp(min=1e-12)
+
+
+def class_balanced_weights(counts: torch.Tensor, kind: str) -> Optional[torch.Tensor]:
+    """Per-class CE weights from training pixel counts. `sqrt-inverse-frequency`: w_c ∝ f_c^-1/2 (rare
+    classes such as poles, signs and people count more, so mIoU rises without giving up the common
+    ones), capped at MAX_CLASS_WEIGHT x the smallest and scaled so that the average weight over
+    training pixels is 1 (the loss keeps its scale beside the depth loss). Classes absent from the
+    counts get the cap. `none`: None (plain CE)."""
+    if kind not in CLASS_WEIGHTINGS:
+        raise ValueError(f"unknown class weighting {kind!r}; choose one of {CLASS_WEIGHTINGS}")
+    if kind == "none":
+        return None
+    counts = counts.double()
+    if counts.sum() <= 0:
+        raise ValueError("class weights need labelled training pixels; the counts are all zero")
+    freq = counts / counts.sum()
+    present = freq > 0
+    raw = torch.where(present, freq.clamp(min=1e-12).rsqrt(), torch.zeros_like(freq))
+    raw = torch.minimum(raw, raw[present].min() * MAX_CLASS_WEIGHT)
+    raw = torch.where(present, raw, raw[present].max())
+    return (raw / (freq * raw).sum()).float()
 
 
 def depth_loss(pred: torch.Tensor, gt: torch.Tensor, kind: str = "l1") -> torch.Tensor:

@@ -10,7 +10,7 @@ Stage -> what runs (see training/README.md "Staged schedule"):
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from torch import nn
@@ -49,20 +49,23 @@ class SingleFrameNet(nn.Module):
 
 
 def task_losses(out: Dict[str, torch.Tensor], labels: torch.Tensor, depth: torch.Tensor,
-                ignore_index: int, depth_kind: str = "l1") -> Dict[str, torch.Tensor]:
-    return {"segmentation": segmentation_loss(out["segmentation"], labels, ignore_index),
+                ignore_index: int, depth_kind: str = "l1",
+                class_weights: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
+    return {"segmentation": segmentation_loss(out["segmentation"], labels, ignore_index, class_weights),
             "depth": depth_loss(out["depth"], depth, depth_kind)}
 
 
 class SingleFrameStep(nn.Module):
     """Pre-training step: every frame of the batch is an independent sample."""
 
-    def __init__(self, net: SingleFrameNet, weighting: EqualWeighting, config, depth_kind: str = "l1"):
+    def __init__(self, net: SingleFrameNet, weighting: EqualWeighting, config, depth_kind: str = "l1",
+                 class_weights: Optional[torch.Tensor] = None):
         super().__init__()
         self.net = net
         self.weighting = weighting
         self.config = config
         self.depth_kind = depth_kind
+        self.register_buffer("class_weights", class_weights, persistent=False)
 
     def forward(self, batch: ClipBatch, amp: bool) -> Tuple[torch.Tensor, Dict[str, float]]:
         b, t = batch.rgb.shape[:2]
@@ -70,7 +73,7 @@ class SingleFrameStep(nn.Module):
         with autocast_for(x.device, amp):
             out = self.net(x)
         losses = task_losses(out, batch.labels.flatten(0, 1), batch.depth.flatten(0, 1),
-                             self.config.segmentation.ignore_index, self.depth_kind)
+                             self.config.segmentation.ignore_index, self.depth_kind, self.class_weights)
         total = self.weighting(losses)
         return total, {k: float(v.detach()) for k, v in losses.items()}
 
@@ -79,9 +82,11 @@ class MilaClipStep(nn.Module):
     """MILA step on one clip batch, following `plan` (K, keyframes, fast offsets)."""
 
     def __init__(self, model: MilaModel, weighting: EqualWeighting, train_slow: bool,
-                 adv_weight: float, fast_only_weight: float, depth_kind: str = "l1"):
+                 adv_weight: float, fast_only_weight: float, depth_kind: str = "l1",
+                 class_weights: Optional[torch.Tensor] = None):
         super().__init__()
         self.depth_kind = depth_kind
+        self.register_buffer("class_weights", class_weights, persistent=False)
         if adv_weight > 0 and model.discriminator is None:
             raise ValueError("adversarial weight > 0 needs a MilaModel built with_discriminator=True")
         self.model = model
@@ -97,6 +102,8 @@ class MilaClipStep(nn.Module):
             raise ValueError(f"clip has {batch.num_frames} frames, the plan needs {plan.num_frames}")
         size = (int(batch.rgb.shape[2]), int(batch.rgb.shape[3]))
         frame = lambda i: normalize_rgb(batch.rgb[:, i], cfg)  # noqa: E731
+        losses_at = lambda out, i: task_losses(out, batch.labels[:, i], batch.depth[:, i],  # noqa: E731
+                                               ignore, self.depth_kind, self.class_weights)
         sums: Dict[str, List[torch.Tensor]] = {t: [] for t in TASKS}
         fast_only: Dict[str, List[torch.Tensor]] = {t: [] for t in TASKS}
         slow_feats, fast_feats = [], []
@@ -108,7 +115,7 @@ class MilaClipStep(nn.Module):
                     f_slow = m.slow(frame(key))
                 slow_feats.append(f_slow)
                 out, entry = m.keyframe_from_feature(f_slow, size)
-                for t, v in task_losses(out, batch.labels[:, key], batch.depth[:, key], ignore, self.depth_kind).items():
+                for t, v in losses_at(out, key).items():
                     sums[t].append(v)
                 memory = push_memory(memory, entry, cfg.ila.memory)
             last_key = plan.keyframes[-1]
@@ -117,11 +124,11 @@ class MilaClipStep(nn.Module):
                 f_fast = m.fast(frame(i))
                 fast_feats.append(f_fast)
                 out = m.fast_frame_from_feature(f_fast, memory, size)
-                for t, v in task_losses(out, batch.labels[:, i], batch.depth[:, i], ignore, self.depth_kind).items():
+                for t, v in losses_at(out, i).items():
                     sums[t].append(v)
                 if self.fast_only_weight > 0:
                     alone = m.decode(f_fast, size)
-                    for t, v in task_losses(alone, batch.labels[:, i], batch.depth[:, i], ignore, self.depth_kind).items():
+                    for t, v in losses_at(alone, i).items():
                         fast_only[t].append(v)
             losses = {t: torch.stack(sums[t]).mean() for t in TASKS}
             if self.fast_only_weight > 0:

@@ -28,7 +28,7 @@ from .decoders import TaskDecoder
 from .distributed import DistContext, any_rank, barrier, init_distributed, shutdown
 from .evaluate import evaluate, to_markdown
 from .export import export_model
-from .losses import DEPTH_LOSSES, WEIGHTINGS, make_weighting
+from .losses import CLASS_WEIGHTINGS, DEPTH_LOSSES, WEIGHTINGS, class_balanced_weights, make_weighting
 from .mila_model import MilaModel
 from .progress import ProgressBar
 from .resume import RESUME_FILE, StageProgress, TrainState, load_state, save_state
@@ -217,6 +217,22 @@ def load_init(path: str) -> Tuple[MilaModel, ModelConfig]:
     return model, model.config
 
 
+def same_architecture(saved: Dict, current: Dict) -> bool:
+    """A resume checkpoint fits this run when the configs agree on everything but the name (a label)."""
+    return {k: v for k, v in saved.items() if k != "name"} == {k: v for k, v in current.items() if k != "name"}
+
+
+def seg_class_weights(kind: str, data, num_classes: int) -> Optional[torch.Tensor]:
+    """Segmentation CE weights (`--class-weights`) from the training data's pixel counts per class."""
+    if kind == "none":
+        return None
+    counts = getattr(data, "class_pixel_counts", None)
+    if counts is None:
+        raise ValueError(f"--class-weights {kind} needs training data that can count its labels "
+                         f"(--data street-cache); {type(data).__name__} cannot")
+    return class_balanced_weights(counts(num_classes), kind)
+
+
 def cache_spec_of(folder: Optional[str]):
     """The CacheSpec a cache folder was built for; refuses a cache of another renderer version."""
     from .render_cache import CacheSpec, renderer_version
@@ -258,6 +274,10 @@ def run(args) -> Dict:
         if not args.mf:
             config = dataclasses.replace(config, ila=dataclasses.replace(config.ila, memory=1))
         model = MilaModel(config, with_discriminator=True)
+    if args.model_name and args.model_name != config.name:
+        # a run that continues another model trains a new one: its eval and export carry the new name
+        config = dataclasses.replace(config, name=args.model_name)
+        model.config = config
     model.to(device)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     for s in stages:
@@ -274,6 +294,7 @@ def run(args) -> Dict:
     remaining = None if args.time_budget is None else max(0.0, args.time_budget - setup)
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
+    class_weights = seg_class_weights(args.class_weights, train_data, config.segmentation.num_classes)
     results: List[StageResult] = []
     d18: Optional[SingleFrameNet] = None
     done: List[str] = []
@@ -281,7 +302,7 @@ def run(args) -> Dict:
     state: Optional[TrainState] = None
     if resume_path.exists() and not args.restart:
         state = load_state(resume_path)
-        if state.config != config.to_json():
+        if not same_architecture(state.config, config.to_json()):
             raise ValueError(f"{resume_path} belongs to another model config; use another --out or --restart")
         model.load_state_dict(state.model)
         done = list(state.stages_done)
@@ -295,6 +316,7 @@ def run(args) -> Dict:
         log({"event": "start", "device": str(device), "threads": threads, "world_size": ctx.world_size,
              "amp": args.amp, "config": config.name, "stages": stages, "budgets_s": budgets,
              "data": args.data, "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
+             "class_weights": None if class_weights is None else [round(float(w), 4) for w in class_weights],
              "data_setup_s": round(time.time() - t_data, 2),
              "resumed": None if state is None else {"stages_done": done,
                                                      "stage": state.current.stage if state.current else None,
@@ -322,7 +344,8 @@ def run(args) -> Dict:
                 # D18-MultiTask has its own decoders; the MILA stage keeps the D101 ones (shared decoders)
                 d18 = SingleFrameNet(model.fast, fresh_decoders(config).to(device), config.depth.max_depth)
                 net = d18
-            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config, args.depth_loss).to(device)
+            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config, args.depth_loss,
+                                          class_weights).to(device)
             for p in step_module.parameters():
                 p.requires_grad_(True)
             step_module.train()
@@ -333,7 +356,7 @@ def run(args) -> Dict:
             step_module = MilaClipStep(model, make_weighting(args.weighting, TASKS).to(device),
                                        train_slow="slow" not in params_frozen,
                                        adv_weight=args.adv_weight, fast_only_weight=args.fast_only_weight,
-                                       depth_kind=args.depth_loss)
+                                       depth_kind=args.depth_loss, class_weights=class_weights)
 
             def sample():
                 plan = sample_clip_plan(rng, args.k_min, args.k_max, config.ila.memory, args.max_fast_frames)
@@ -395,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--config", help="architecture config JSON (docs/ARCHITECTURE.md)")
     p.add_argument("--init", help="start from this checkpoint.pt or export folder (its config) instead of --config")
+    p.add_argument("--model-name", help="the trained model's name in its eval and export (default: the config's)")
     p.add_argument("--out", required=True, help="output directory (log, checkpoint, eval.md/json, export/)")
     p.add_argument("--stages", default=",".join(STAGES), help=f"comma list from {STAGES}, run in that order")
     p.add_argument("--weighting", default="equal", choices=WEIGHTINGS)
@@ -424,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="street", choices=("street", "street-cache", "cityscapes"))
     p.add_argument("--cache-dir", help="street-cache: the rendered-data cache folder (scripts/render_cache.py)")
     p.add_argument("--augment", default=None, help="augmentation as JSON (mila.augment.AugmentSpec), e.g. from a recipe")
+    p.add_argument("--class-weights", default="none", choices=CLASS_WEIGHTINGS,
+                   help="segmentation CE weight per class from the training pixel counts (mila.losses.class_balanced_weights)")
     p.add_argument("--depth-loss", default="l1", choices=DEPTH_LOSSES, help="l1 (metres) or log-l1 (log depth)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: every CPU available to the process)")
     p.add_argument("--checkpoint-every", type=float, default=600, help="seconds between resume checkpoints (0: stage ends only)")

@@ -34,18 +34,6 @@ def cpu_name() -> str:
     return platform.processor() or "unknown CPU"
 
 
-def name_export(export: Path, model: str) -> None:
-    """The exported config carries the recipe's model name (the page shows it), also when the recipe
-    continued a model of another name (its config came from that model's export)."""
-    path = export / "config.json"
-    if not path.is_file():
-        return  # --no-export
-    config = json.loads(path.read_text())
-    if config.get("name") != model:
-        config["name"] = model
-        path.write_text(json.dumps(config, indent=2) + "\n")
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("recipe")
@@ -88,11 +76,10 @@ def main(argv=None) -> int:
     else:
         flags += ["--data", "street", "--eval-seeds", ",".join(str(s) for s in spec.eval_seeds)]
     flags += ["--init", init] if init else ["--config", recipe["config"]]
+    flags += ["--model-name", recipe["model"]]  # also when the recipe continues a model of another name
     if args.restart:
         flags.append("--restart")
     code = train.main(flags + train_flags(recipe))
-    if code == 0:
-        name_export(out / "export", recipe["model"])
     if code != 0 or args.no_ship:
         return code
     model_dir = args.model_dir or str(REPO / "public" / "models" / recipe["model"])

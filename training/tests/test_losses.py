@@ -3,8 +3,8 @@ import math
 import pytest
 import torch
 
-from mila.losses import (DynamicWeightAverage, UncertaintyWeighting, adversarial_loss, depth_loss,
-                         make_weighting, segmentation_loss)
+from mila.losses import (MAX_CLASS_WEIGHT, DynamicWeightAverage, UncertaintyWeighting, adversarial_loss,
+                         class_balanced_weights, depth_loss, make_weighting, segmentation_loss)
 
 TASKS = ("segmentation", "depth")
 # Each float32 loss below is a handful of ops (<= 5 roundings of 2^-24 = 3e-7 relative): pytest.approx's
@@ -18,6 +18,35 @@ def test_segmentation_loss_ignores_255_and_handles_empty():
     assert segmentation_loss(logits, labels).item() == pytest.approx(expected)
     empty = segmentation_loss(logits.requires_grad_(), torch.full((1, 1, 2), 255))
     assert empty.item() == 0.0 and empty.requires_grad
+
+
+def test_class_weighted_segmentation_loss_is_the_weighted_mean():
+    logits = torch.tensor([[[[2.0, 0.0, 1.0]], [[0.0, 5.0, 1.0]]]])  # [1,2,1,3]
+    labels = torch.tensor([[[0, 1, 255]]])
+    ce0 = -math.log(math.exp(2) / (math.exp(2) + 1))
+    ce1 = -math.log(math.exp(5) / (math.exp(5) + 1))
+    weights = torch.tensor([3.0, 0.5])
+    expected = (3.0 * ce0 + 0.5 * ce1) / (3.0 + 0.5)
+    assert segmentation_loss(logits, labels, class_weights=weights).item() == pytest.approx(expected)
+    assert segmentation_loss(logits, labels, class_weights=torch.ones(2)).item() == pytest.approx(
+        segmentation_loss(logits, labels).item())
+    empty = segmentation_loss(logits.requires_grad_(), torch.full((1, 1, 3), 255), class_weights=weights)
+    assert empty.item() == 0.0 and empty.requires_grad
+
+
+def test_class_balanced_weights_favour_rare_classes_within_the_cap():
+    counts = torch.tensor([9000, 900, 90, 1, 0])
+    w = class_balanced_weights(counts, "sqrt-inverse-frequency")
+    freq = counts.double() / counts.sum()
+    assert float((freq * w.double()).sum()) == pytest.approx(1.0, rel=1e-6)  # the loss keeps its scale
+    assert w[1] / w[0] == pytest.approx(math.sqrt(10), rel=1e-6) and w[2] / w[1] == pytest.approx(math.sqrt(10), rel=1e-6)
+    assert w[3] / w[0] == pytest.approx(MAX_CLASS_WEIGHT, rel=1e-6)  # sqrt(9000) would be 95x: capped
+    assert w[4] == w[3]  # a class the training data never shows gets the cap
+    assert class_balanced_weights(counts, "none") is None
+    with pytest.raises(ValueError, match="unknown class weighting"):
+        class_balanced_weights(counts, "inverse")
+    with pytest.raises(ValueError, match="all zero"):
+        class_balanced_weights(torch.zeros(3), "sqrt-inverse-frequency")
 
 
 def test_depth_loss_is_l1_on_valid_pixels():

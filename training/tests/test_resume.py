@@ -72,6 +72,32 @@ def test_resume_refuses_another_config(cache, tmp_path):
     assert train_module.main(flags) == 2
 
 
+def test_a_run_renamed_with_class_weights_resumes_and_exports_its_new_name(cache, tmp_path):
+    """`--model-name` (a recipe continuing another model) still resumes the checkpoint saved under the
+    config's own name; the class weights come from the cache's pixel counts and are logged."""
+    out = tmp_path / "run"
+    assert train_module.main(_flags(cache, out) + ["--stages", "pretrain-slow"]) == 0
+    weighted = ["--class-weights", "sqrt-inverse-frequency", "--model-name", "renamed"]
+    assert train_module.main(_flags(cache, out) + weighted) == 0
+    starts = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines() if '"start"' in line]
+    assert starts[0]["class_weights"] is None
+    assert starts[-1]["resumed"]["stages_done"] == ["pretrain-slow"] and starts[-1]["config"] == "renamed"
+    weights = starts[-1]["class_weights"]
+    assert len(weights) == 19 and max(weights) / min(weights) == pytest.approx(10.0, rel=1e-3)
+    assert json.loads((out / "export" / "config.json").read_text())["name"] == "renamed"
+
+
+def test_class_pixel_counts_count_every_labelled_training_pixel(cache):
+    from mila.data import CachedStreetDataset
+    from mila.train import cache_spec_of
+
+    data = CachedStreetDataset(cache, cache_spec_of(str(cache)), num_classes=19)
+    counts = data.class_pixel_counts(19)
+    labels = torch.cat([data.singles[1].flatten(), data.clips[1].flatten()])
+    assert int(counts.sum()) == int((labels != 255).sum()) > 0
+    assert int(counts[0]) == int((labels == 0).sum())
+
+
 def test_recipe_inherits_its_base_and_becomes_trainer_flags(tmp_path):
     (tmp_path / "base.json").write_text(json.dumps({
         "hardware": "cpu", "config": str(CONFIGS / "tiny.json"),
