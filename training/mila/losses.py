@@ -19,17 +19,14 @@ MAX_CLASS_WEIGHT = 10.0  # a class seen in a handful of pixels must not dominate
 
 def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255,
                       class_weights: Optional[torch.Tensor] = None) -> torch.Tensor:
-    """Cross-entropy over labelled pixels (each weighted by its class when `class_weights` is given:
-    the weighted mean, as torch's weighted CE); 0 (still differentiable) when a batch has none."""
+    """Cross-entropy over labelled pixels, the mean weighted by each pixel's class weight when
+    `class_weights` is given (torch's weighted CE); 0 (still differentiable) when a batch has none."""
     labels = labels.long()
-    logits = logits.float()
-    if class_weights is None:
-        total = F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="sum")
-        return total / (labels != ignore_index).sum().clamp(min=1)
-    per_pixel = F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="none")
+    total = F.cross_entropy(logits.float(), labels, weight=class_weights, ignore_index=ignore_index, reduction="sum")
     labelled = labels != ignore_index
-    w = class_weights.to(logits.device)[torch.where(labelled, labels, torch.zeros_like(labels))] * labelled
-    return (per_pixel * w).sum() / w.sum().clamp(min=1e-12)
+    if class_weights is None:
+        return total / labelled.sum().clamp(min=1)
+    return total / class_weights[labels[labelled]].sum().clamp(min=1e-12)
 
 
 def class_balanced_weights(counts: torch.Tensor, kind: str) -> Optional[torch.Tensor]:
@@ -46,10 +43,8 @@ def class_balanced_weights(counts: torch.Tensor, kind: str) -> Optional[torch.Te
     if counts.sum() <= 0:
         raise ValueError("class weights need labelled training pixels; the counts are all zero")
     freq = counts / counts.sum()
-    present = freq > 0
-    raw = torch.where(present, freq.clamp(min=1e-12).rsqrt(), torch.zeros_like(freq))
-    raw = torch.minimum(raw, raw[present].min() * MAX_CLASS_WEIGHT)
-    raw = torch.where(present, raw, raw[present].max())
+    raw = freq.clamp(min=1e-12).rsqrt()  # an absent class comes out huge, then meets the cap
+    raw = torch.minimum(raw, raw[freq > 0].min() * MAX_CLASS_WEIGHT)
     return (raw / (freq * raw).sum()).float()
 
 

@@ -48,32 +48,38 @@ class SingleFrameNet(nn.Module):
         return {"segmentation": segmentation_output(seg, size), "depth": depth_output(dep, size, self.max_depth)}
 
 
-def task_losses(out: Dict[str, torch.Tensor], labels: torch.Tensor, depth: torch.Tensor,
-                ignore_index: int, depth_kind: str = "l1",
-                class_weights: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
-    return {"segmentation": segmentation_loss(out["segmentation"], labels, ignore_index, class_weights),
-            "depth": depth_loss(out["depth"], depth, depth_kind)}
+class TaskLosses(nn.Module):
+    """Each task's loss of one output against its labels: CE (per-class weights optional, ignore index)
+    and the depth loss of `depth_kind`; one object holds the loss options for every step."""
+
+    def __init__(self, ignore_index: int, depth_kind: str = "l1", class_weights: Optional[torch.Tensor] = None):
+        super().__init__()
+        self.ignore_index = ignore_index
+        self.depth_kind = depth_kind
+        self.register_buffer("class_weights", class_weights, persistent=False)  # moves with .to(device)
+
+    def forward(self, out: Dict[str, torch.Tensor], labels: torch.Tensor, depth: torch.Tensor) -> Dict[str, torch.Tensor]:
+        return {"segmentation": segmentation_loss(out["segmentation"], labels, self.ignore_index, self.class_weights),
+                "depth": depth_loss(out["depth"], depth, self.depth_kind)}
 
 
 class SingleFrameStep(nn.Module):
     """Pre-training step: every frame of the batch is an independent sample."""
 
-    def __init__(self, net: SingleFrameNet, weighting: EqualWeighting, config, depth_kind: str = "l1",
-                 class_weights: Optional[torch.Tensor] = None):
+    def __init__(self, net: SingleFrameNet, weighting: EqualWeighting, config,
+                 task_losses: Optional[TaskLosses] = None):
         super().__init__()
         self.net = net
         self.weighting = weighting
         self.config = config
-        self.depth_kind = depth_kind
-        self.register_buffer("class_weights", class_weights, persistent=False)
+        self.task_losses = task_losses or TaskLosses(config.segmentation.ignore_index)
 
     def forward(self, batch: ClipBatch, amp: bool) -> Tuple[torch.Tensor, Dict[str, float]]:
         b, t = batch.rgb.shape[:2]
         x = normalize_rgb(batch.rgb.flatten(0, 1), self.config)
         with autocast_for(x.device, amp):
             out = self.net(x)
-        losses = task_losses(out, batch.labels.flatten(0, 1), batch.depth.flatten(0, 1),
-                             self.config.segmentation.ignore_index, self.depth_kind, self.class_weights)
+        losses = self.task_losses(out, batch.labels.flatten(0, 1), batch.depth.flatten(0, 1))
         total = self.weighting(losses)
         return total, {k: float(v.detach()) for k, v in losses.items()}
 
@@ -82,11 +88,9 @@ class MilaClipStep(nn.Module):
     """MILA step on one clip batch, following `plan` (K, keyframes, fast offsets)."""
 
     def __init__(self, model: MilaModel, weighting: EqualWeighting, train_slow: bool,
-                 adv_weight: float, fast_only_weight: float, depth_kind: str = "l1",
-                 class_weights: Optional[torch.Tensor] = None):
+                 adv_weight: float, fast_only_weight: float, task_losses: Optional[TaskLosses] = None):
         super().__init__()
-        self.depth_kind = depth_kind
-        self.register_buffer("class_weights", class_weights, persistent=False)
+        self.task_losses = task_losses or TaskLosses(model.config.segmentation.ignore_index)
         if adv_weight > 0 and model.discriminator is None:
             raise ValueError("adversarial weight > 0 needs a MilaModel built with_discriminator=True")
         self.model = model
@@ -97,13 +101,11 @@ class MilaClipStep(nn.Module):
 
     def forward(self, batch: ClipBatch, plan: ClipPlan, amp: bool) -> Tuple[torch.Tensor, Dict[str, float]]:
         m, cfg = self.model, self.model.config
-        ignore = cfg.segmentation.ignore_index
         if batch.num_frames < plan.num_frames:
             raise ValueError(f"clip has {batch.num_frames} frames, the plan needs {plan.num_frames}")
         size = (int(batch.rgb.shape[2]), int(batch.rgb.shape[3]))
         frame = lambda i: normalize_rgb(batch.rgb[:, i], cfg)  # noqa: E731
-        losses_at = lambda out, i: task_losses(out, batch.labels[:, i], batch.depth[:, i],  # noqa: E731
-                                               ignore, self.depth_kind, self.class_weights)
+        losses_at = lambda out, i: self.task_losses(out, batch.labels[:, i], batch.depth[:, i])  # noqa: E731
         sums: Dict[str, List[torch.Tensor]] = {t: [] for t in TASKS}
         fast_only: Dict[str, List[torch.Tensor]] = {t: [] for t in TASKS}
         slow_feats, fast_feats = [], []

@@ -34,7 +34,7 @@ from .progress import ProgressBar
 from .resume import RESUME_FILE, StageProgress, TrainState, load_state, save_state
 from .threads import use_cpus
 from .scheduler import sample_clip_plan
-from .steps import MilaClipStep, SingleFrameNet, SingleFrameStep
+from .steps import MilaClipStep, SingleFrameNet, SingleFrameStep, TaskLosses
 
 STAGES = ("pretrain-slow", "pretrain-fast", "mila")
 # MILA-stage freeze policies: which top-level parts of the model do not train
@@ -295,6 +295,7 @@ def run(args) -> Dict:
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
     class_weights = seg_class_weights(args.class_weights, train_data, config.segmentation.num_classes)
+    losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights)
     results: List[StageResult] = []
     d18: Optional[SingleFrameNet] = None
     done: List[str] = []
@@ -344,8 +345,7 @@ def run(args) -> Dict:
                 # D18-MultiTask has its own decoders; the MILA stage keeps the D101 ones (shared decoders)
                 d18 = SingleFrameNet(model.fast, fresh_decoders(config).to(device), config.depth.max_depth)
                 net = d18
-            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config, args.depth_loss,
-                                          class_weights).to(device)
+            step_module = SingleFrameStep(net, make_weighting(args.weighting, TASKS), config, losses).to(device)
             for p in step_module.parameters():
                 p.requires_grad_(True)
             step_module.train()
@@ -356,7 +356,7 @@ def run(args) -> Dict:
             step_module = MilaClipStep(model, make_weighting(args.weighting, TASKS).to(device),
                                        train_slow="slow" not in params_frozen,
                                        adv_weight=args.adv_weight, fast_only_weight=args.fast_only_weight,
-                                       depth_kind=args.depth_loss, class_weights=class_weights)
+                                       task_losses=losses)
 
             def sample():
                 plan = sample_clip_plan(rng, args.k_min, args.k_max, config.ila.memory, args.max_fast_frames)
