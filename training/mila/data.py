@@ -184,11 +184,16 @@ class CachedStreetDataset(ClipDataset):
 
     Single frames (`num_frames == 1`) come from the singles spread over hundreds of drives; clips
     (`num_frames > 1`) are windows of the consecutive cached clips; evaluation uses the held-out clips.
+
+    `randomized_share` (None: every cached frame alike) draws that share of training samples from the
+    domain-randomised units and the rest from the plain ones, so a run can lean on the randomised
+    look without rendering a new cache.
     """
 
     dense_labels = True
 
-    def __init__(self, folder, spec, num_classes: Optional[int] = None):
+    def __init__(self, folder, spec, num_classes: Optional[int] = None,
+                 randomized_share: Optional[float] = None):
         from .render_cache import load_units
 
         def tensors(units):
@@ -199,15 +204,44 @@ class CachedStreetDataset(ClipDataset):
             return torch.from_numpy(arrays["rgb"]), labels, torch.from_numpy(arrays["depth"])
 
         rgb, labels, depth = tensors([("single", s) for s in spec.train_seeds])
+        frames_per_single = rgb.shape[1]
         self.singles = (rgb.flatten(0, 1), labels.flatten(0, 1), depth.flatten(0, 1))
         self.clips = tensors([("clip", s) for s in spec.clip_seeds])
         self.evals = tensors([("eval", s) for s in spec.eval_seeds])
         self.seeds = list(spec.train_seeds) + list(spec.clip_seeds)
         self.eval_seeds = list(spec.eval_seeds)
+        # whether each single frame / each clip was rendered domain-randomised
+        self.randomized = {
+            "single": [spec.is_randomized("single", s) for s in spec.train_seeds for _ in range(frames_per_single)],
+            "clip": [spec.is_randomized("clip", s) for s in spec.clip_seeds],
+        }
+        # per kind, the indices of the plain (False) and randomised (True) units, for the share's coin
+        self._pools = {kind: {want: [i for i, r in enumerate(flags) if r == want] for want in (False, True)}
+                       for kind, flags in self.randomized.items()}
+        self.randomized_share = randomized_share
+        if randomized_share is not None:
+            self._check_share(randomized_share)
+
+    def _check_share(self, share: float) -> None:
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"randomized share must be in [0, 1], got {share}")
+        for kind, pools in self._pools.items():
+            if share > 0 and not pools[True]:
+                raise ValueError(f"randomized share {share}: the cache has no domain-randomised {kind} units "
+                                 "(its data.randomize.fraction is 0 or missing)")
+            if share < 1 and not pools[False]:
+                raise ValueError(f"randomized share {share}: the cache has no plain {kind} units to draw the rest from")
+
+    def _pick(self, kind: str, rng: random.Random) -> int:
+        """A uniform index, or with a randomized share first a coin for the randomised or plain units."""
+        if self.randomized_share is None:
+            return rng.randrange(len(self.randomized[kind]))
+        pool = self._pools[kind][rng.random() < self.randomized_share]
+        return pool[rng.randrange(len(pool))]
 
     def sample(self, batch_size: int, num_frames: int, rng: random.Random) -> ClipBatch:
         if num_frames == 1:
-            idx = torch.as_tensor([rng.randrange(self.singles[0].shape[0]) for _ in range(batch_size)])
+            idx = torch.as_tensor([self._pick("single", rng) for _ in range(batch_size)])
             return ClipBatch(*(x[idx][:, None] for x in self.singles))
         rgb, labels, depth = self.clips
         frames = rgb.shape[1]
@@ -216,7 +250,7 @@ class CachedStreetDataset(ClipDataset):
                              "raise data.clip_frames or lower K / the memory")
         parts = []
         for _ in range(batch_size):
-            c, s = rng.randrange(rgb.shape[0]), rng.randint(0, frames - num_frames)
+            c, s = self._pick("clip", rng), rng.randint(0, frames - num_frames)
             parts.append(tuple(x[c, s:s + num_frames] for x in (rgb, labels, depth)))
         return ClipBatch(*(torch.stack(x) for x in zip(*parts)))
 

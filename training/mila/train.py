@@ -168,8 +168,10 @@ def build_datasets(args, config: ModelConfig, device: torch.device,
         spec = cache_spec_of(args.cache_dir)
         if (spec.height, spec.width) != (h, w):
             raise ValueError(f"cache {args.cache_dir} holds {spec.height}x{spec.width} frames; the model takes {h}x{w}")
-        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n)
+        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n, randomized_share=args.randomized_share)
         return data, data
+    if args.randomized_share is not None:
+        raise ValueError(f"--randomized-share draws from a cache's randomised units; --data {args.data} has none (use street-cache)")
     if args.data == "street":
         train = RenderedStreetDataset(parse_seed_range(args.train_seeds), h, w, str(device),
                                       max_start_frame=args.max_start_frame,
@@ -316,7 +318,7 @@ def run(args) -> Dict:
     if ctx.is_main:
         log({"event": "start", "device": str(device), "threads": threads, "world_size": ctx.world_size,
              "amp": args.amp, "config": config.name, "stages": stages, "budgets_s": budgets,
-             "data": args.data, "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
+             "data": args.data, "randomized_share": args.randomized_share, "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
              "class_weights": None if class_weights is None else [round(float(w), 4) for w in class_weights],
              "data_setup_s": round(time.time() - t_data, 2),
              "resumed": None if state is None else {"stages_done": done,
@@ -447,6 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--data", default="street", choices=("street", "street-cache", "cityscapes"))
     p.add_argument("--cache-dir", help="street-cache: the rendered-data cache folder (scripts/render_cache.py)")
+    p.add_argument("--randomized-share", type=float, default=None,
+                   help="street-cache: share of training samples drawn from the domain-randomised units "
+                        "(default: every cached unit alike)")
     p.add_argument("--augment", default=None, help="augmentation as JSON (mila.augment.AugmentSpec), e.g. from a recipe")
     p.add_argument("--class-weights", default="none", choices=CLASS_WEIGHTINGS,
                    help="segmentation CE weight per class from the training pixel counts (mila.losses.class_balanced_weights)")

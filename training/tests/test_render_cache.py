@@ -151,3 +151,61 @@ def test_the_next_recipe_mixes_plain_and_randomised_data_and_continues_the_defau
     assert Path(recipe["init"]) == (recipes.parent / "runs" / load_recipe(previous)["name"] / "export").resolve()
     spec = CacheSpec.from_json(recipe["data"], 128, 256, 100.0)
     assert 0 < spec.randomize.fraction < 1 and spec.eval_seeds == (2, 3)
+
+
+def _seeds(spec: CacheSpec, kind: str, start: int, randomized: bool, n: int):
+    """The first n seeds from start that the spec's hash renders randomised (or plain)."""
+    seeds, s = [], start
+    while len(seeds) < n:
+        if spec.is_randomized(kind, s) == randomized:
+            seeds.append(s)
+        s += 1
+    return seeds
+
+
+@pytest.fixture(scope="module")
+def half_random_cache(tmp_path_factory):
+    half = dataclasses.replace(RANDOM_SPEC, randomize=Randomization(fraction=0.5))
+    singles = _seeds(half, "single", 1000001, True, 1) + _seeds(half, "single", 1000001, False, 2)
+    clips = _seeds(half, "clip", 1500000, True, 1) + _seeds(half, "clip", 1500000, False, 1)
+    spec = dataclasses.replace(half, train_seeds=tuple(singles), clip_seeds=tuple(clips))
+    return spec, build_cache(spec, tmp_path_factory.mktemp("half"), workers=1)
+
+
+def test_randomized_share_draws_that_share_from_the_randomised_units(half_random_cache):
+    import random
+
+    spec, folder = half_random_cache
+    rng = random.Random(1)
+    # share 1: only the randomised single (seed singles[0]) and the randomised clip come out
+    only = CachedStreetDataset(folder, spec, num_classes=19, randomized_share=1.0)
+    randomised_single = load_units(folder, [("single", spec.train_seeds[0])])["rgb"][0, 0]
+    randomised_clip = load_units(folder, [("clip", spec.clip_seeds[0])])["rgb"][0]
+    for _ in range(5):
+        assert np.array_equal(only.sample(1, 1, rng).rgb[0, 0].numpy(), randomised_single)
+        assert np.array_equal(only.sample(1, 2, rng).rgb[0].numpy(), randomised_clip)
+    # share 0: never the randomised ones
+    plain = CachedStreetDataset(folder, spec, num_classes=19, randomized_share=0.0)
+    assert not any(np.array_equal(plain.sample(1, 1, rng).rgb[0, 0].numpy(), randomised_single) for _ in range(20))
+    # share 0.7 of 2000 single draws, though the randomised single is 1 of 3 frames: binomial sd 10, 5 sd
+    mixed = CachedStreetDataset(folder, spec, num_classes=19, randomized_share=0.7)
+    hits = sum(np.array_equal(mixed.sample(1, 1, rng).rgb[0, 0].numpy(), randomised_single) for _ in range(2000))
+    assert 1400 - 51 < hits < 1400 + 51
+    # no share: uniform over frames, 1 in 3
+    uniform = CachedStreetDataset(folder, spec, num_classes=19)
+    hits = sum(np.array_equal(uniform.sample(1, 1, rng).rgb[0, 0].numpy(), randomised_single) for _ in range(2000))
+    assert 667 - 53 < hits < 667 + 53
+
+
+@pytest.mark.parametrize("share, message", [(1.5, r"in \[0, 1\]"), (-0.1, r"in \[0, 1\]"), (0.5, "no domain-randomised single")])
+def test_bad_randomized_shares_are_clear_errors(cache, share, message):
+    with pytest.raises(ValueError, match=message):
+        CachedStreetDataset(cache, SPEC, num_classes=19, randomized_share=share)
+
+
+def test_a_share_needs_plain_units_unless_it_is_one(tmp_path):
+    spec = dataclasses.replace(RANDOM_SPEC, train_seeds=(1000001,), eval_seeds=(2,))
+    folder = build_cache(spec, tmp_path, workers=1)
+    with pytest.raises(ValueError, match="no plain single units"):
+        CachedStreetDataset(folder, spec, num_classes=19, randomized_share=0.5)
+    CachedStreetDataset(folder, spec, num_classes=19, randomized_share=1.0)

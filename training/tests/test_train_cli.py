@@ -62,3 +62,6 @@ def test_cli_reports_bad_input(tmp_path, capsys):
     rc = main(["--config", str(CONFIG_DIR / "tiny.json"), "--out", str(tmp_path), "--max-steps", "1",
                "--data", "cityscapes", "--cityscapes-root", str(tmp_path / "none")])
     assert rc == 2 and "missing folder" in capsys.readouterr().err
+    rc = main(["--config", str(CONFIG_DIR / "tiny.json"), "--out", str(tmp_path), "--max-steps", "1",
+               "--data", "street", "--randomized-share", "0.5"])
+    assert rc == 2 and "--randomized-share draws from a cache's randomised units" in capsys.readouterr().err
