@@ -381,7 +381,7 @@ ${q.table}
 
 ${qualityBars(evals, q.maxDelta)}
 
-${realFootageSection(real.results, c.name)}${real.notes && real.results.length ? `${embed(real.notes, 1)}\n\n` : ''}## Discriminator (adversarial alignment)
+${realFootageSection(real.results, c.name, c.segmentation.classes)}${real.notes && real.results.length ? `${embed(real.notes, 1)}\n\n` : ''}## Discriminator (adversarial alignment)
 
 ${discriminatorCurve(log)}
 

@@ -8,12 +8,23 @@ export class RealFootageError extends Error {
   override name = 'RealFootageError';
 }
 
+/** src/eval/metrics.ts ClassBreakdown as the JSON holds it (NaN IoU written as null). */
+interface ClassRow {
+  classId: number;
+  gtShare: number;
+  iou: number | null;
+  recall: number;
+  mostPredictedAs: number;
+  mostPredictedShare: number;
+}
+
 interface Row {
   mode: string;
   k: number | null;
   frames: number;
   miou: number | null;
   pixelAccuracy: number | null;
+  classes?: ClassRow[]; // absent in evaluations written before the evaluator kept it
 }
 
 export interface RealFootageResult {
@@ -59,9 +70,34 @@ export function headlineRow(result: RealFootageResult): Row | null {
   return mila.find((r) => r.k === HEADLINE_K) ?? mila[0] ?? null;
 }
 
+/**
+ * Per hand-labelled class, for this model's headline row: its share of the labelled pixels, IoU, and
+ * what the model drew it as, so the card says which classes fail and how. Empty when the evaluation
+ * has no breakdown.
+ */
+export function classBreakdownTable(result: RealFootageResult, classNames: readonly string[]): string {
+  const row = headlineRow(result);
+  if (!row?.classes?.length) return '';
+  const name = (id: number) => classNames[id] ?? `class ${id}`;
+  const lines = [...row.classes]
+    .sort((a, b) => b.gtShare - a.gtShare)
+    .map((c) => {
+      const drawnAs = c.mostPredictedAs === c.classId ? 'itself' : name(c.mostPredictedAs);
+      return `| ${name(c.classId)} | ${fixed(c.gtShare, 1)} | ${fixed(c.iou, 1)} | ${fixed(c.recall, 1)} | ${drawnAs} (${fixed(c.mostPredictedShare, 0)}%) |`;
+    });
+  return `Per class, this model at ${row.mode === 'mila' ? `MILA K=${row.k}` : row.mode} (all ${row.frames} frames):
+
+| class (hand label) | share of labelled pixels % | IoU % | drawn as itself % | most often drawn as |
+|---|---:|---:|---:|---|
+${lines.join('\n')}
+
+`;
+}
+
 /** Markdown section: every row of every result, this model's first. Empty without results. */
-export function realFootageSection(results: RealFootageResult[], modelId: string): string {
+export function realFootageSection(results: RealFootageResult[], modelId: string, classNames: readonly string[] = []): string {
   if (results.length === 0) return '';
+  const mine = results.find((r) => r.model === modelId);
   const ordered = [...results.filter((r) => r.model === modelId), ...results.filter((r) => r.model !== modelId)];
   const rows = ordered.flatMap((res) =>
     res.rows.map((r) => `| ${res.model}${res.model === modelId ? ' (this model)' : ''} | ${res.clip} | ${res.backend} | ${r.mode} | ${r.k ?? '-'} | ${r.frames} | ${fixed(r.pixelAccuracy, 1)} | ${fixed(r.miou, 1)} |`),
@@ -79,7 +115,7 @@ Other models' rows, where given, are for comparison (\`docs/real-footage/\`).
 |---|---|---|---|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-`;
+${mine ? classBreakdownTable(mine, classNames) : ''}`;
 }
 
 /** "rendered street video" for the project's renderer, the source's name otherwise. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GroundTruthReader } from './gtDecode';
 import { frameCounts, predictionAtSize } from './gpuMetrics';
 import type { RunMode } from '../runtime/modes';
-import { MetricAccumulator, validDepthLimit, type MetricSummary } from './metrics';
+import { MetricAccumulator, validDepthLimit, type ClassBreakdown, type MetricSummary } from './metrics';
 
 /** One row of an evaluation: a runner mode at keyframe interval K. */
 export interface EvalEntry {
@@ -61,6 +61,7 @@ export interface EvalResult {
   all: MetricSummary;
   key: MetricSummary; // keyframes only
   prop: MetricSummary; // propagated (non-key) frames only
+  classes: ClassBreakdown[]; // all frames: per ground-truth class, its IoU and what it was drawn as
   msPerFrameMedian: number; // runner.step until its outputs are computed on the device
   msPerFrameMean: number;
   gflopsPerFrame: number;
@@ -90,6 +91,7 @@ class EntryState {
       all: this.all.summary(),
       key: this.key.summary(),
       prop: this.prop.summary(),
+      classes: this.all.confusion.classBreakdown(),
       msPerFrameMedian: median(this.ms),
       msPerFrameMean: frames ? this.ms.reduce((a, b) => a + b, 0) / frames : NaN,
       gflopsPerFrame: frames ? this.gflops / frames : NaN,

@@ -80,6 +80,35 @@ export class ConfusionMatrix {
     return (present.reduce((a, b) => a + b, 0) / present.length) * 100;
   }
 
+  /**
+   * Per class with ground truth, what became of its pixels: its IoU and the class it was most often
+   * drawn as (itself when mostly right). Reads the confusion matrix only; no extra counting.
+   */
+  classBreakdown(): ClassBreakdown[] {
+    const n = this.numClasses;
+    const total = this.countedPixels;
+    const iou = this.iouPerClass();
+    const out: ClassBreakdown[] = [];
+    for (let g = 0; g < n; g++) {
+      let gtPixels = 0;
+      let top = 0;
+      for (let p = 0; p < n; p++) {
+        gtPixels += this.counts[g * n + p];
+        if (this.counts[g * n + p] > this.counts[g * n + top]) top = p;
+      }
+      if (gtPixels === 0) continue;
+      out.push({
+        classId: g,
+        gtShare: (gtPixels / total) * 100,
+        iou: iou[g] * 100,
+        recall: (this.counts[g * n + g] / gtPixels) * 100,
+        mostPredictedAs: top,
+        mostPredictedShare: (this.counts[g * n + top] / gtPixels) * 100,
+      });
+    }
+    return out;
+  }
+
   /** Correct / counted pixels, in percent; NaN if nothing counted. */
   pixelAccuracy(): number {
     const total = this.countedPixels;
@@ -88,6 +117,16 @@ export class ConfusionMatrix {
     for (let c = 0; c < this.numClasses; c++) tp += this.counts[c * this.numClasses + c];
     return (tp / total) * 100;
   }
+}
+
+/** One ground-truth class's fate over a clip (ConfusionMatrix.classBreakdown); percentages. */
+export interface ClassBreakdown {
+  classId: number;
+  gtShare: number; // % of the counted (labelled) pixels that are this class
+  iou: number; // %
+  recall: number; // % of its pixels drawn as itself
+  mostPredictedAs: number; // the class its pixels were most often drawn as
+  mostPredictedShare: number; // % of its pixels drawn as that class
 }
 
 export function isCountedLabel(gt: number, numClasses: number, ignoreIndex: number): boolean {

@@ -2,6 +2,7 @@
 // Shared by the app (EvalPanel export buttons) and the CLI (scripts/eval.ts).
 import type { RunMode } from '../runtime/modes';
 import type { EvalResult } from './evaluator';
+import type { ClassBreakdown } from './metrics';
 
 export interface SweepRow {
   mode: RunMode;
@@ -23,6 +24,8 @@ export interface SweepRow {
   msPerFrameMedian: number;
   msPerFrameMean: number;
   gflopsPerFrame: number;
+  /** Per ground-truth class (all frames); in the JSON only. Absent in tables written before it existed. */
+  classes?: ClassBreakdown[];
 }
 
 /** Metadata written with the JSON export. */
@@ -55,6 +58,7 @@ export function toRow(r: EvalResult): SweepRow {
     msPerFrameMedian: r.msPerFrameMedian,
     msPerFrameMean: r.msPerFrameMean,
     gflopsPerFrame: r.gflopsPerFrame,
+    classes: r.classes,
   };
 }
 

@@ -14,7 +14,7 @@ describe('evaluation table keys', () => {
   const summary = acc.summary();
   const row = toRow({
     entry: { mode: 'mila', k: 5 }, frames: 1, keyframes: 1, all: summary, key: summary, prop: summary,
-    msPerFrameMedian: 1, msPerFrameMean: 1, gflopsPerFrame: 1, keyframeFlags: [true],
+    msPerFrameMedian: 1, msPerFrameMean: 1, gflopsPerFrame: 1, keyframeFlags: [true], classes: acc.confusion.classBreakdown(),
   });
 
   it('names the metrics of a summary as the contract does', () => {

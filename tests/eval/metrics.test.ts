@@ -38,6 +38,20 @@ describe('ConfusionMatrix', () => {
     expect(cm.pixelAccuracy()).toBeCloseTo(62.5, 12);
   });
 
+  it('breaks the classes with gt down into share, IoU, recall and the class each is most drawn as', () => {
+    const rows = twoFrames().classBreakdown();
+    // class 3 has no gt pixel: no row; class 2's one pixel was drawn as class 0
+    expect(rows.map((r) => r.classId)).toEqual([0, 1, 2]);
+    const expected = [
+      { gtShare: 50, iou: 40, recall: 50, mostPredictedAs: 0, mostPredictedShare: 50 },
+      { gtShare: 37.5, iou: 75, recall: 100, mostPredictedAs: 1, mostPredictedShare: 100 },
+      { gtShare: 12.5, iou: 0, recall: 0, mostPredictedAs: 0, mostPredictedShare: 100 },
+    ];
+    rows.forEach((row, i) => {
+      for (const [key, value] of Object.entries(expected[i])) expect(row[key as keyof typeof row], `${i} ${key}`).toBeCloseTo(value, 12);
+    });
+  });
+
   it('equals a matrix built from counts (the GPU path) and merges', () => {
     const a = new ConfusionMatrix(4);
     a.addCounts(EXPECTED);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { frameCounts } from '../../src/eval/gpuMetrics';
-import { ConfusionMatrix, DepthErrors, MetricAccumulator } from '../../src/eval/metrics';
+import { ConfusionMatrix, DepthErrors, MetricAccumulator, type ClassBreakdown } from '../../src/eval/metrics';
 
 const fixturePath = fileURLToPath(new URL('./fixtures/metrics-fixture.json', import.meta.url));
 const pythonScript = fileURLToPath(new URL('./fixtures/python_metrics.py', import.meta.url));
@@ -27,6 +27,7 @@ const depthOf = (values: (number | string)[]) => values.map((v) => Number(v)); /
 interface PythonResult {
   matrix: number[];
   iouPerClass: (number | null)[];
+  classBreakdown: ClassBreakdown[];
   miou: number;
   pixelAccuracy: number;
   depthAbs: number;
@@ -111,6 +112,12 @@ describe('TS metrics equal training/mila/metrics.py', () => {
     }
     expect(Array.from(cm.counts)).toEqual(python.matrix);
     expect(cm.iouPerClass().map((v) => (Number.isNaN(v) ? null : v))).toEqual(python.iouPerClass);
+    // the same classes and argmax classes; percentages from integer counts agree to float64 rounding
+    const breakdown = cm.classBreakdown();
+    expect(breakdown.map((c) => [c.classId, c.mostPredictedAs])).toEqual(python.classBreakdown.map((c) => [c.classId, c.mostPredictedAs]));
+    breakdown.forEach((c, i) => {
+      for (const key of ['gtShare', 'iou', 'recall', 'mostPredictedShare'] as const) expect(c[key], `${c.classId} ${key}`).toBeCloseTo(python.classBreakdown[i][key], 10);
+    });
     // float64 percentages (<= 100) from integer counts: FLOAT64_REL's reasoning gives ~1e-12, toBeCloseTo(10) is 5e-11
     expect(cm.miou()).toBeCloseTo(python.miou, 10);
     expect(cm.pixelAccuracy()).toBeCloseTo(python.pixelAccuracy, 10);

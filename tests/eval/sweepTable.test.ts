@@ -38,7 +38,7 @@ describe('sweepEntries', () => {
 const summary = (miou: number) => ({ frames: 2, miou, pixelAccuracy: 90.125, depthAbs: 1.23456, depthRel: 0.1, });
 const result = (mode: 'mila' | 'fast-only', k: number, propMiou: number): EvalResult => ({
   entry: { mode, k }, frames: 4, keyframes: mode === 'fast-only' ? 0 : 2, all: summary(50), key: summary(60), prop: summary(propMiou),
-  msPerFrameMedian: 12.34, msPerFrameMean: 13, gflopsPerFrame: 1.5, keyframeFlags: [],
+  msPerFrameMedian: 12.34, msPerFrameMean: 13, gflopsPerFrame: 1.5, keyframeFlags: [], classes: [],
 });
 
 describe('table formats', () => {
@@ -73,5 +73,13 @@ describe('table formats', () => {
     expect(parsed.rows[1].miouProp).toBeNull();
     expect(parsed.rows[1].k).toBeNull();
     expect(parsed.rows[0].miouProp).toBe(40);
+  });
+
+  it('JSON carries the per-class breakdown (NaN IoU as null); CSV and Markdown leave it out', () => {
+    const classes = [{ classId: 3, gtShare: 100, iou: NaN, recall: 0, mostPredictedAs: 1, mostPredictedShare: 100 }];
+    const row = toRow({ ...result('mila', 5, 40), classes });
+    expect(JSON.parse(toJSON([row])).rows[0].classes).toEqual([{ ...classes[0], iou: null }]);
+    expect(toCSV([row])).not.toContain('classes');
+    expect(toMarkdown([row])).not.toContain('classes');
   });
 });

@@ -47,6 +47,27 @@ describe('real footage in the model card', () => {
     expect(card.indexOf('## Real footage')).toBeGreaterThan(card.indexOf('## Quality bars'));
   });
 
+  it('breaks the headline row down per hand-labelled class, largest first, with what each was drawn as', () => {
+    const classes = [
+      { classId: 9, gtShare: 20, iou: 0, recall: 0, mostPredictedAs: 1, mostPredictedShare: 81.4 }, // terrain drawn as sidewalk
+      { classId: 2, gtShare: 55.55, iou: 61.25, recall: 70.01, mostPredictedAs: 2, mostPredictedShare: 70.01 },
+      { classId: 40, gtShare: 1, iou: null, recall: 0, mostPredictedAs: 0, mostPredictedShare: 100 }, // an id the model does not name
+    ];
+    const mine = readRealFootage(writeResult('tiny.json', 'tiny', [row('mila', 1, 39.31, 15.7), { ...row('mila', 5, 38, 14), classes }]));
+    const section = renderModelCard(runDir, modelDir, { results: [mine] }).split('## Real footage')[1];
+    expect(section).toContain('Per class, this model at MILA K=5 (all 25 frames):');
+    const building = section.indexOf('| building | 55.5 | 61.3 | 70.0 | itself (70%) |');
+    const terrain = section.indexOf('| terrain | 20.0 | 0.0 | 0.0 | sidewalk (81%) |');
+    expect(building).toBeGreaterThan(0);
+    expect(terrain).toBeGreaterThan(building);
+    expect(section).toContain('| class 40 | 1.0 | - | 0.0 | road (100%) |');
+  });
+
+  it('has no per-class table for an evaluation written without the breakdown', () => {
+    const mine = readRealFootage(writeResult('tiny.json', 'tiny', [row('mila', 5, 38, 14)]));
+    expect(renderModelCard(runDir, modelDir, { results: [mine] })).not.toContain('Per class, this model');
+  });
+
   it('has no section without results', () => {
     expect(renderModelCard(runDir, modelDir)).not.toContain('## Real footage');
   });

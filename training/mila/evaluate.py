@@ -132,7 +132,9 @@ def _table(acc, ks, cfg, clips, num_frames, extra_names) -> Dict:
     def row(mode: str, k: int, gflops: float, label: Optional[str] = None) -> None:
         if (mode, k, None) not in acc:
             return
-        r = {"mode": label or mode, "K": k, **acc[(mode, k, None)].summary(), "gflops": float(f"{gflops:.4g}")}
+        r = {"mode": label or mode, "K": k, **acc[(mode, k, None)].summary(), "gflops": float(f"{gflops:.4g}"),
+             "classes": [{key: (round(v, 4) if isinstance(v, float) else v) for key, v in c.items()}
+                         for c in acc[(mode, k, None)].confusion.class_breakdown()]}
         offsets = sorted(o for (m, kk, o) in acc if m == mode and kk == k and o is not None)
         if offsets:
             r["per_offset"] = [{"offset": o, **acc[(mode, k, o)].summary()} for o in offsets]
@@ -146,7 +148,8 @@ def _table(acc, ks, cfg, clips, num_frames, extra_names) -> Dict:
         if k > 1:
             row("mila", k, cost.average_gflops(k))
             row("reuse", k, cost.slow_gflops / k)
-    return {"model": cfg.name, "clips": clips, "frames_per_clip": num_frames, "ks": list(ks),
+    return {"model": cfg.name, "classes": list(cfg.segmentation.classes), "clips": clips,
+            "frames_per_clip": num_frames, "ks": list(ks),
             "metrics": {**METRIC_UNITS, "gflops": "per frame, average"},
             "rows": rows}
 
@@ -173,4 +176,27 @@ def to_markdown(result: Dict) -> str:
         for r in per:
             cells = {p["offset"]: f"{_fmt(p['miou'], 1)} / {_fmt(p['depthAbs'], 2)}" for p in r["per_offset"]}
             lines.append(f"| {r['mode']} | {r['K']} | " + " | ".join(cells.get(o, "") for o in range(max_off)) + " |")
+    lines += _class_table(result)
     return "\n".join(lines) + "\n"
+
+
+def _class_table(result: Dict) -> List[str]:
+    """Per ground-truth class: its share, IoU in every row, and what MILA at K=5 (the page's default;
+    else the first row) drew it as."""
+    rows = [r for r in result["rows"] if r.get("classes")]
+    if not rows:
+        return []
+    names = result.get("classes") or []
+    name = lambda i: names[i] if i < len(names) else f"class {i}"  # noqa: E731
+    last = next((r for r in rows if r["mode"] == "mila" and r["K"] == 5), rows[0])
+    by_class = [{c["classId"]: c for c in r["classes"]} for r in rows]
+    lines = ["", f"## Per class (IoU %; share of labelled pixels; what {last['mode']} K={last['K']} drew it as)", "",
+             "| class | share % | " + " | ".join(f"{r['mode']} K={r['K']}" for r in rows) + " | most often drawn as |",
+             "|---|---:|" + "---:|" * len(rows) + "---|"]
+    for c in sorted(last["classes"], key=lambda c: -c["gtShare"]):
+        i = c["classId"]
+        drawn = "itself" if c["mostPredictedAs"] == i else name(c["mostPredictedAs"])
+        lines.append(f"| {name(i)} | {c['gtShare']:.1f} | "
+                     + " | ".join(_fmt(b[i]["iou"] if i in b else None, 1) for b in by_class)
+                     + f" | {drawn} ({c['mostPredictedShare']:.0f}%) |")
+    return lines

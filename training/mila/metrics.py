@@ -19,6 +19,7 @@ module also works where torch is absent.
 from __future__ import annotations
 
 import math
+from typing import Dict, List
 
 import numpy as np
 
@@ -96,6 +97,24 @@ class ConfusionMatrix:
         if not present.any():
             return math.nan
         return float(iou[present].mean() * 100.0)
+
+    def class_breakdown(self) -> List[Dict[str, float]]:
+        """Per class with ground truth, what became of its pixels (src/eval/metrics.ts classBreakdown,
+        the same keys): share of the counted pixels, IoU and recall in percent, and the class it was
+        most often drawn as (the first on a tie, as np.argmax)."""
+        m = self.matrix.astype(np.float64)
+        total = m.sum()
+        iou = self.iou_per_class()
+        out = []
+        for g in range(self.num_classes):
+            gt_pixels = m[g].sum()
+            if gt_pixels == 0:
+                continue
+            top = int(np.argmax(m[g]))
+            out.append({"classId": g, "gtShare": gt_pixels / total * 100.0, "iou": float(iou[g] * 100.0),
+                        "recall": m[g, g] / gt_pixels * 100.0, "mostPredictedAs": top,
+                        "mostPredictedShare": m[g, top] / gt_pixels * 100.0})
+        return out
 
     def pixel_accuracy(self) -> float:
         """Correct / counted pixels, in percent (NaN if none counted)."""

@@ -34,6 +34,17 @@ def test_rows_offsets_and_frame_counts():
     assert rows[("mila", 3)]["gflops"] < rows[("slow-only", 1)]["gflops"]
     md = to_markdown(res)
     assert "| mila | 3 |" in md and "+2" in md
+    # per class: the row's confusion broken down, named by the config's classes
+    cm = ConfusionMatrix(cfg.segmentation.num_classes)
+    for clip in data.eval_batches(5, 3):
+        cm.update(clip.labels, clip.labels)  # a perfect prediction: every class present is drawn as itself
+    present = {c["classId"] for c in cm.class_breakdown()}
+    assert {c["classId"] for c in rows[("slow-only", 1)]["classes"]} == present
+    assert sum(c["gtShare"] for c in rows[("slow-only", 1)]["classes"]) == pytest.approx(100, abs=1e-3)
+    assert res["classes"] == list(cfg.segmentation.classes)
+    assert "## Per class" in md and "| slow-only K=1 |" in md
+    biggest = max(rows[("mila", 3)]["classes"], key=lambda c: c["gtShare"])
+    assert f"| {cfg.segmentation.classes[biggest['classId']]} | {biggest['gtShare']:.1f} |" in md
 
 
 def test_mila_offset_matches_a_manual_run():

@@ -34,6 +34,19 @@ def test_confusion_matrix_counts_pixels_dataset_level():
     assert cm.counted_pixels == 8
 
 
+def test_class_breakdown_hand_computed():
+    # the same case as tests/eval/metrics.test.ts: class 3 has no gt (no row), class 2 was drawn as 0
+    rows = two_frame_matrix().class_breakdown()
+    assert [r["classId"] for r in rows] == [0, 1, 2]
+    expected = [
+        {"gtShare": 50, "iou": 40, "recall": 50, "mostPredictedAs": 0, "mostPredictedShare": 50},
+        {"gtShare": 37.5, "iou": 75, "recall": 100, "mostPredictedAs": 1, "mostPredictedShare": 100},
+        {"gtShare": 12.5, "iou": 0, "recall": 0, "mostPredictedAs": 0, "mostPredictedShare": 100},
+    ]
+    for row, want in zip(rows, expected):
+        assert {k: row[k] for k in want} == pytest.approx(want)
+
+
 def test_iou_miou_accuracy_hand_computed():
     cm = two_frame_matrix()
     iou = cm.iou_per_class()
