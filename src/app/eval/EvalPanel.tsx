@@ -11,6 +11,7 @@ import { checkKs, DEFAULT_SWEEP_KS, sweepEntries } from '../../eval/sweep';
 import { toCSV, toJSON } from '../../eval/table';
 import type { BackendInfo } from '../../runtime/backend';
 import type { MilaModel } from '../../runtime/milaModel';
+import { ClassTable } from './ClassTable';
 import { downloadText } from './download';
 import { SweepPlot } from './SweepPlot';
 import { SweepTable } from './SweepTable';
@@ -131,6 +132,7 @@ export function EvalPanel({ engine }: EvalPanelProps) {
       {run.rows.length > 0 && (
         <>
           <SweepTable rows={run.rows} />
+          <ClassTable rows={run.rows} classNames={session?.info.model.config.segmentation.classes ?? []} />
           <div className="eval-controls">
             <button onClick={() => downloadText(`sweep-${stamp()}.csv`, toCSV(run.rows), 'text/csv')} disabled={running}>Export CSV</button>
             <button onClick={() => downloadText(`sweep-${stamp()}.json`, toJSON(run.rows, run.info ?? undefined), 'application/json')} disabled={running}>Export JSON</button>
