@@ -31,6 +31,16 @@ beforeEach(() => {
 
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Every line is in the text, each after the one before. */
+function expectInOrder(text: string, lines: string[]): void {
+  let at = -1;
+  for (const line of lines) {
+    const next = text.indexOf(line, at + 1);
+    expect(next, line).toBeGreaterThan(at);
+    at = next;
+  }
+}
+
 describe('real footage in the model card', () => {
   it('adds a section with this model first, then the others, depth absent', () => {
     const other = readRealFootage(writeResult('v0.json', 'older-model', [row('mila', 5, 12.5, 4.1)]));
@@ -38,10 +48,10 @@ describe('real footage in the model card', () => {
     const card = renderModelCard(runDir, modelDir, { results: [other, mine], notes: '# Notes\n\n## Depth\n\nFar is red.\n' });
     const section = card.slice(card.indexOf('## Real footage'));
     expect(section).toContain('no depth figure');
-    const mineAt = section.indexOf('| tiny (this model) | Real street photos (opencv-doc) | wasm | mila | 1 | 25 | 39.3 | 15.7 |');
-    const otherAt = section.indexOf('| older-model | Real street photos (opencv-doc) | wasm | mila | 5 | 25 | 12.5 | 4.1 |');
-    expect(mineAt).toBeGreaterThan(0);
-    expect(otherAt).toBeGreaterThan(mineAt);
+    expectInOrder(section, [
+      '| tiny (this model) | Real street photos (opencv-doc) | wasm | mila | 1 | 25 | 39.3 | 15.7 |',
+      '| older-model | Real street photos (opencv-doc) | wasm | mila | 5 | 25 | 12.5 | 4.1 |',
+    ]);
     expect(section).toContain('| tiny (this model) | Real street photos (opencv-doc) | wasm | fast-only | - | 25 | 46.4 | 15.7 |');
     expect(section).toContain('### Depth\n\nFar is red.'); // notes embedded, title dropped, headings moved down
     expect(card.indexOf('## Real footage')).toBeGreaterThan(card.indexOf('## Quality bars'));
@@ -56,11 +66,11 @@ describe('real footage in the model card', () => {
     const mine = readRealFootage(writeResult('tiny.json', 'tiny', [row('mila', 1, 39.31, 15.7), { ...row('mila', 5, 38, 14), classes }]));
     const section = renderModelCard(runDir, modelDir, { results: [mine] }).split('## Real footage')[1];
     expect(section).toContain('Per class, this model at MILA K=5 (all 25 frames):');
-    const building = section.indexOf('| building | 55.5 | 61.3 | 70.0 | itself (70%) |');
-    const terrain = section.indexOf('| terrain | 20.0 | 0.0 | 0.0 | sidewalk (81%) |');
-    expect(building).toBeGreaterThan(0);
-    expect(terrain).toBeGreaterThan(building);
-    expect(section).toContain('| class 40 | 1.0 | - | 0.0 | road (100%) |');
+    expectInOrder(section, [
+      '| building | 55.5 | 61.3 | 70.0 | itself (70%) |',
+      '| terrain | 20.0 | 0.0 | 0.0 | sidewalk (81%) |',
+      '| class 40 | 1.0 | - | 0.0 | road (100%) |',
+    ]);
   });
 
   it('has no per-class table for an evaluation written without the breakdown', () => {
