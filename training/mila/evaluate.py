@@ -188,12 +188,12 @@ def _class_table(result: Dict) -> List[str]:
         return []
     names = result.get("classes") or []
     name = lambda i: names[i] if i < len(names) else f"class {i}"  # noqa: E731
-    last = next((r for r in rows if r["mode"] == "mila" and r["K"] == 5), rows[0])
+    reference = next((r for r in rows if r["mode"] == "mila" and r["K"] == 5), rows[0])
     by_class = [{c["classId"]: c for c in r["classes"]} for r in rows]
-    lines = ["", f"## Per class (IoU %; share of labelled pixels; what {last['mode']} K={last['K']} drew it as)", "",
+    lines = ["", f"## Per class (IoU %; share of labelled pixels; what {reference['mode']} K={reference['K']} drew it as)", "",
              "| class | share % | " + " | ".join(f"{r['mode']} K={r['K']}" for r in rows) + " | most often drawn as |",
              "|---|---:|" + "---:|" * len(rows) + "---|"]
-    for c in sorted(last["classes"], key=lambda c: -c["gtShare"]):
+    for c in sorted(reference["classes"], key=lambda c: -c["gtShare"]):
         i = c["classId"]
         drawn = "itself" if c["mostPredictedAs"] == i else name(c["mostPredictedAs"])
         lines.append(f"| {name(i)} | {c['gtShare']:.1f} | "
