@@ -339,6 +339,13 @@ def run(args) -> Dict:
     for stage in stages:
         if stage in done:
             continue
+        if budgets[stage] is not None and budgets[stage] <= 0:
+            # a stage given no time (e.g. --stage-split 0.6,0,0.4): skipped, not run for zero seconds
+            done.append(stage)
+            if ctx.is_main:
+                log({"event": "stage-skipped", "stage": stage, "why": "its share of the time budget is 0"})
+                save(None)
+            continue
         progress = state.current if state is not None and state.current and state.current.stage == stage else None
         if stage in ("pretrain-slow", "pretrain-fast"):
             if stage == "pretrain-slow":

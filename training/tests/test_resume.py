@@ -140,3 +140,15 @@ def test_pretraining_at_a_coarser_stride_ends_at_the_model_stride(cache, tmp_pat
     log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
     switches = [e["output_stride"] for e in log if e.get("event") == "output-stride"]
     assert switches == [8, 16]  # tiny.json runs at 16: pre-trained at 8 first, then its own stride
+
+
+def test_a_stage_given_no_time_is_skipped(cache, tmp_path):
+    # e.g. a recipe continuing a model whose fast net needs no separate pre-training: --stage-split 0.6,0,0.4
+    out = tmp_path / "skip"
+    assert train_module.main(_flags(cache, out) + ["--time-budget", "60", "--stage-split", "0.5,0,0.5"]) == 0
+    log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
+    assert [e["stage"] for e in log if e.get("event") == "stage-skipped"] == ["pretrain-fast"]
+    assert [e["stage"] for e in log if e.get("event") == "stage-done"] == ["pretrain-slow", "mila"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert [s["stage"] for s in summary["stages"]] == ["pretrain-slow", "mila"]
+    assert (out / "export" / "model.safetensors").is_file()
