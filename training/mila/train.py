@@ -164,13 +164,15 @@ def build_datasets(args, config: ModelConfig, device: torch.device,
     when `--pool-clips` > 0 (rendering is slower than a step on the CPU)."""
     h, w = config.input.height, config.input.width
     n = config.segmentation.num_classes
+    # a training choice: evaluation-only callers (scripts/evaluate.py) have no such flag
+    share = getattr(args, "randomized_share", None)
     if args.data == "street-cache":
         spec = cache_spec_of(args.cache_dir)
         if (spec.height, spec.width) != (h, w):
             raise ValueError(f"cache {args.cache_dir} holds {spec.height}x{spec.width} frames; the model takes {h}x{w}")
-        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n, randomized_share=args.randomized_share)
+        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n, randomized_share=share)
         return data, data
-    if args.randomized_share is not None:
+    if share is not None:
         raise ValueError(f"--randomized-share draws from a cache's randomised units; --data {args.data} has none (use street-cache)")
     if args.data == "street":
         train = RenderedStreetDataset(parse_seed_range(args.train_seeds), h, w, str(device),
