@@ -210,14 +210,13 @@ class CachedStreetDataset(ClipDataset):
         self.evals = tensors([("eval", s) for s in spec.eval_seeds])
         self.seeds = list(spec.train_seeds) + list(spec.clip_seeds)
         self.eval_seeds = list(spec.eval_seeds)
-        # whether each single frame / each clip was rendered domain-randomised
-        self.randomized = {
+        # whether each single frame / each clip was rendered domain-randomised, as index pools per kind
+        randomized = {
             "single": [spec.is_randomized("single", s) for s in spec.train_seeds for _ in range(frames_per_single)],
             "clip": [spec.is_randomized("clip", s) for s in spec.clip_seeds],
         }
-        # per kind, the indices of the plain (False) and randomised (True) units, for the share's coin
         self._pools = {kind: {want: [i for i, r in enumerate(flags) if r == want] for want in (False, True)}
-                       for kind, flags in self.randomized.items()}
+                       for kind, flags in randomized.items()}
         self.randomized_share = randomized_share
         if randomized_share is not None:
             self._check_share(randomized_share)
@@ -235,7 +234,8 @@ class CachedStreetDataset(ClipDataset):
     def _pick(self, kind: str, rng: random.Random) -> int:
         """A uniform index, or with a randomized share first a coin for the randomised or plain units."""
         if self.randomized_share is None:
-            return rng.randrange(len(self.randomized[kind]))
+            pools = self._pools[kind]
+            return rng.randrange(len(pools[False]) + len(pools[True]))
         pool = self._pools[kind][rng.random() < self.randomized_share]
         return pool[rng.randrange(len(pool))]
 

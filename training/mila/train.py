@@ -158,21 +158,19 @@ def fresh_decoders(config: ModelConfig) -> nn.ModuleDict:
                           "depth": TaskDecoder(c, t, 1)})
 
 
-def build_datasets(args, config: ModelConfig, device: torch.device,
-                   rng: Optional[random.Random] = None) -> Tuple[ClipDataset, ClipDataset]:
+def build_datasets(args, config: ModelConfig, device: torch.device, rng: Optional[random.Random] = None,
+                   randomized_share: Optional[float] = None) -> Tuple[ClipDataset, ClipDataset]:
     """(training data, held-out evaluation data). Street training clips come from a refreshed `ClipPool`
     when `--pool-clips` > 0 (rendering is slower than a step on the CPU)."""
     h, w = config.input.height, config.input.width
     n = config.segmentation.num_classes
-    # a training choice: evaluation-only callers (scripts/evaluate.py) have no such flag
-    share = getattr(args, "randomized_share", None)
     if args.data == "street-cache":
         spec = cache_spec_of(args.cache_dir)
         if (spec.height, spec.width) != (h, w):
             raise ValueError(f"cache {args.cache_dir} holds {spec.height}x{spec.width} frames; the model takes {h}x{w}")
-        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n, randomized_share=share)
+        data = CachedStreetDataset(args.cache_dir, spec, num_classes=n, randomized_share=randomized_share)
         return data, data
-    if share is not None:
+    if randomized_share is not None:
         raise ValueError(f"--randomized-share draws from a cache's randomised units; --data {args.data} has none (use street-cache)")
     if args.data == "street":
         train = RenderedStreetDataset(parse_seed_range(args.train_seeds), h, w, str(device),
@@ -292,7 +290,7 @@ def run(args) -> Dict:
     if len(fractions) != len(STAGES):
         raise ValueError(f"--stage-split needs {len(STAGES)} fractions ({', '.join(STAGES)}), got {args.stage_split!r}")
     t_data = time.time()
-    train_data, eval_data = build_datasets(args, config, device, rng)
+    train_data, eval_data = build_datasets(args, config, device, rng, args.randomized_share)
     # the budget covers data setup (rendering a pool: not for a cache) and training; evaluation and export follow
     setup = time.time() - t_start if args.data == "street" else 0.0
     remaining = None if args.time_budget is None else max(0.0, args.time_budget - setup)
