@@ -3,20 +3,14 @@
 // (public/samples/real-photos: real photos, hand-labelled, no depth gt). Used by scripts/model-card.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { ClassBreakdown } from '../src/eval/metrics';
 
 export class RealFootageError extends Error {
   override name = 'RealFootageError';
 }
 
-/** src/eval/metrics.ts ClassBreakdown as the JSON holds it (NaN IoU written as null). */
-interface ClassRow {
-  classId: number;
-  gtShare: number;
-  iou: number | null;
-  recall: number;
-  mostPredictedAs: number;
-  mostPredictedShare: number;
-}
+/** ClassBreakdown as the JSON holds it: JSON.stringify writes a NaN IoU (a class never drawn nor present) as null. */
+type ClassRow = Omit<ClassBreakdown, 'iou'> & { iou: number | null };
 
 interface Row {
   mode: string;
