@@ -9,7 +9,7 @@ export class RealFootageError extends Error {
   override name = 'RealFootageError';
 }
 
-/** ClassBreakdown as the JSON holds it: JSON.stringify writes a NaN IoU (a class never drawn nor present) as null. */
+/** ClassBreakdown as the JSON holds it: JSON.stringify writes a NaN IoU as null. */
 type ClassRow = Omit<ClassBreakdown, 'iou'> & { iou: number | null };
 
 interface Row {
