@@ -3,8 +3,8 @@
 # and float16 (MODEL_DIR), refuses float16 shards over 15 MB, evaluates both in the browser evaluator
 # on every bundled rendered clip and on the real-footage clip (public/samples/real-photos: its result is
 # kept as docs/real-footage/<MODEL_DIR name>.json), and writes the model card MODEL_DIR/README.md and
-# MODEL_DIR/about.json (scripts/model-card.ts; the card compares with every docs/real-footage/*.json and
-# embeds docs/real-footage/<name>.md, the notes on the overlays, if there is one).
+# MODEL_DIR/about.json (scripts/write-model-card.sh: the card compares with every docs/real-footage/*.json
+# and embeds docs/real-footage/<name>.md, the notes on the overlays, if there is one).
 #
 #   bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]        (MODEL_DIR: public/models/<the recipe's model>)
 #
@@ -78,18 +78,13 @@ done
 [ "$clips" -gt 0 ] || die "no bundled clip (public/samples/*/manifest.json)"
 
 real_clip=public/samples/real-photos
-card_args=()
 if [ -f "$real_clip/manifest.json" ]; then
   say "npm run eval -- --model $f16 --clip $real_clip --k 1,5 --backend $backend -> docs/real-footage/$id.json"
   npm run -s eval -- --model "$f16" --clip "$real_clip" --k 1,5 --backend "$backend" --json > "$evals/real-footage.json"
   mkdir -p docs/real-footage
   cp "$evals/real-footage.json" "docs/real-footage/$id.json"
 fi
-for f in docs/real-footage/*.json; do
-  [ -f "$f" ] && card_args+=(--real-footage "$f")
-done
-[ -f "docs/real-footage/$id.md" ] && card_args+=(--real-footage-notes "docs/real-footage/$id.md")
-npx tsx scripts/model-card.ts "$run" "$f16" "${card_args[@]}"
+bash scripts/write-model-card.sh "$run" "$f16" # $f16 is named like MODEL_DIR, so the card finds its notes
 rm -rf "$model_dir"
 mkdir -p "$(dirname "$model_dir")"
 cp -r "$f16" "$model_dir"
