@@ -53,7 +53,7 @@ def test_draws_stay_in_their_ranges_and_cover_them():
     checks = {"height": col("height"), "pitch_down_deg": -np.degrees(col("pitch")), "roll_deg": np.degrees(col("roll")),
               "hfov_deg": np.degrees(col("hfov")), "distortion": col("distortion"), "exposure": col("exposure"),
               "gamma": col("gamma"), "contrast": col("contrast"), "noise": col("noise"), "motion": col("motion"),
-              "defocus": col("defocus")}
+              "defocus": col("defocus"), "yaw_deg": np.degrees(col("yaw"))}
     for name, values in checks.items():
         lo, hi = R.RANGES[name]
         assert values.min() >= lo and values.max() <= hi, name
@@ -62,6 +62,8 @@ def test_draws_stay_in_their_ranges_and_cover_them():
     q = col("jpeg_quality")
     assert (q == 0).any() and q[q > 0].min() >= 8 and q.max() <= 60
     assert col("on_sidewalk").any() and not col("on_sidewalk").all()
+    turned = np.abs(np.degrees(col("yaw")))
+    assert 0.3 < (turned > 0).mean() < 0.7 and turned[turned > 0].min() >= R.SIDEWAYS_DEG[0]
     assert set(np.concatenate([d.tex_kind for d in draws])) == set(range(len(R.TEXTURE_KINDS)))
     assert R.TEXTURE_KINDS[4:] == PHOTOS
 
@@ -130,6 +132,12 @@ def test_camera_factors_set_the_pose_and_intrinsics():
     side, _ = R.camera(scene, dataclasses.replace(d, on_sidewalk=True), np.array([0.0, 2.0]), H, W)
     off = np.linalg.norm(side[:, :2, 3] - poses[:, :2, 3], axis=1)
     assert np.allclose(off, scene.layout.road_half - scene.route.lane_offset + R.SIDEWALK_CAMERA_FROM_KERB)
+    # a turned camera: the same place, its optical axis' heading turned by yaw (left positive), pitch kept
+    turned, _ = R.camera(scene, dataclasses.replace(d, yaw=np.radians(70)), np.array([0.0, 2.0]), H, W)
+    assert np.allclose(turned[:, :3, 3], poses[:, :3, 3])
+    heading = lambda p: np.arctan2(p[:, 1, 2], p[:, 0, 2])  # noqa: E731
+    assert np.allclose(np.degrees(np.angle(np.exp(1j * (heading(turned) - heading(poses))))), 70, atol=1e-6)
+    assert np.allclose(turned[:, 2, 2], poses[:, 2, 2])
 
 
 def _plane_depth(pose, K, h, w, plane_z):
@@ -252,6 +260,35 @@ def test_layouts_add_plazas_parks_and_parking_lots_with_their_content():
     assert found == {BLOCK_PLAZA, BLOCK_PARK, BLOCK_PARKING}
 
 
+def test_parks_have_hedges_and_shrubs_on_the_lawn_not_on_the_paths():
+    """Vegetation at eye level (trees' crowns start above 3.3 m): clipped hedges along the paths and
+    shrubs, standing on the ground of the lawn."""
+    found = 0
+    for seed in range(1_000_000, 1_000_012):
+        scene = build_scene(seed, True)
+        lay = scene.layout
+        for (i, j), kind in _kinds(scene).items():
+            if kind != BLOCK_PARK:
+                continue
+            cx, cy = (i + 0.5) * lay.period_x, (j + 0.5) * lay.period_y
+            hx, hy = lay.period_x / 2 - lay.street_half, lay.period_y / 2 - lay.street_half
+            for t in (scene.prims["box"], scene.prims["ell"]):
+                low = ((t.label == C.VEGETATION) & (np.abs(t.centre[:, 0] - cx) < hx) & (np.abs(t.centre[:, 1] - cy) < hy)
+                       & (t.centre[:, 2] - t.size[:, 2] < lay.kerb_height + 0.5))
+                if not low.any():
+                    continue
+                found += int(low.sum())
+                # standing on the lawn (a shrub's round bottom sunk by at most a fifth of its height), below the crowns
+                bottom = t.centre[low, 2] - t.size[low, 2]
+                assert (bottom <= lay.kerb_height + 1e-9).all() and (bottom >= lay.kerb_height - 0.2 * t.size[low, 2] - 1e-9).all()
+                assert (t.centre[low, 2] + t.size[low, 2] < 3.3).all()
+                for sx, sy in ((0, 0), (-1, -1), (-1, 1), (1, -1), (1, 1)):  # centre and footprint corners
+                    x, y = t.centre[low, 0] + sx * t.size[low, 0], t.centre[low, 1] + sy * t.size[low, 1]
+                    zones = ground_zone(lay, torch.as_tensor(x), torch.as_tensor(y))
+                    assert (zones == ZONE_TERRAIN).all()  # on the lawn: never on a path
+    assert found >= 20
+
+
 def test_plain_scenes_have_no_open_blocks_and_randomised_ones_more_people():
     plain, rand = build_scene(SEED), build_scene(SEED, True)
     assert set(_kinds(plain).values()) == {0}
@@ -300,10 +337,12 @@ def test_culling_never_hides_what_a_randomised_camera_sees(monkeypatch):
     draws = [dataclasses.replace(R.draw(SEED), height=10.0, pitch=-np.radians(42), roll=np.radians(14),
                                  hfov=np.radians(100), on_sidewalk=False),
              dataclasses.replace(R.draw(1000007), height=4.0, pitch=-np.radians(20), roll=np.radians(-9),
-                                 hfov=np.radians(45), on_sidewalk=True)]
+                                 hfov=np.radians(45), on_sidewalk=True),
+             dataclasses.replace(R.draw(1000011), height=1.6, pitch=0.0, roll=0.0, hfov=np.radians(90),
+                                 on_sidewalk=True, yaw=np.radians(-80))]
     spec = RandomizeSpec(photometric=False)
-    render = lambda d: _render([SEED if d is draws[0] else 1000007], [np.array([500])], H, W, 30.0, "cpu", 100.0,  # noqa: E731
-                               1, spec, [d])
+    seeds = dict(zip(map(id, draws), (SEED, 1000007, 1000011)))
+    render = lambda d: _render([seeds[id(d)]], [np.array([500])], H, W, 30.0, "cpu", 100.0, 1, spec, [d])  # noqa: E731
     culled = [render(d) for d in draws]
     monkeypatch.setattr(RR, "culling_tan_half", lambda poses, K, h, w: torch.full((poses.shape[0],), RR.NO_LATERAL_CULL))
     monkeypatch.setattr(G, "LOW_CAMERA", float("inf"))  # hidden-object culling for every camera height

@@ -1,5 +1,5 @@
 """Open blocks of randomised worlds (see city.py): paved plazas with crowds and trees, lawns crossed
-by paths with walkers and trees, parking lots with rows of parked cars. Sidewalk furniture along
+by paths with walkers, trees, hedges and shrubs, parking lots with rows of parked cars. Sidewalk furniture along
 the four sides is the same as around built blocks."""
 import numpy as np
 import torch
@@ -7,8 +7,9 @@ import torch
 from . import palette as P
 from .blocks import _add_pedestrian, _add_pole, _add_tree, _sidewalk_furniture, block_sides
 from .city import (AISLE, BLOCK_PARK, BLOCK_PLAZA, STALL_DEPTH, STALL_WIDTH, CityLayout, park_path_params,
-                   parking_origin)
-from .primitives import PrimBuilder
+                   park_paths, parking_origin)
+from . import classes as C
+from .primitives import MAT_FOLIAGE, PrimBuilder
 from .traffic import add_vehicle
 
 
@@ -38,6 +39,39 @@ def _plaza(layout, rng, b, cx, cy, hx, hy, metal):
         _add_pole(b, rng, cx + rng.uniform(-hx + 1, hx - 1), cy + rng.uniform(-hy + 1, hy - 1), kh, axis, metal)
 
 
+def _add_foliage_box(b: PrimBuilder, centre, half, foliage):
+    g = b.group(centre[0], centre[1], half[0], half[1])
+    b.add("box", g, centre, half, C.VEGETATION, MAT_FOLIAGE, foliage, tuple(np.clip(np.array(foliage) * 0.55, 0, 1)))
+
+
+def _clear_of_paths(layout, bx, by, x, y, hx, hy) -> bool:
+    """Whether a block-local footprint (centre x, y; half extents hx, hy; 0.3 m margin) misses
+    every path of park (bx, by), the diagonal included."""
+    gx = torch.linspace(x - hx - 0.3, x + hx + 0.3, max(2, int(np.ceil(2 * hx / 0.5)) + 1), dtype=torch.float64)
+    gy = torch.linspace(y - hy - 0.3, y + hy + 0.3, max(2, int(np.ceil(2 * hy / 0.5)) + 1), dtype=torch.float64)
+    lx, ly = torch.meshgrid(gx, gy, indexing="ij")
+    return not bool(park_paths(layout, torch.tensor(bx), torch.tensor(by), lx, ly).any())
+
+
+def _hedges(b: PrimBuilder, rng, layout, bx, by, cx, cy, half_run, path_off, path_half, along_x, foliage):
+    """Clipped hedges (vegetation at eye level, unlike the trees' crowns) lining one path on the lawn,
+    in segments with gaps; a segment that would touch a path (a crossing, the diagonal) is left out."""
+    height, thick = rng.uniform(0.5, 1.7), rng.uniform(0.3, 0.7)
+    for side in (-1.0, 1.0):
+        if rng.random() < 0.3:
+            continue
+        across = path_off + side * (path_half + 0.4 + thick)
+        u = -half_run + 1.0
+        while u < half_run - 2.0:
+            length = min(rng.uniform(3.0, 14.0), half_run - 1.0 - u)
+            mid = u + length / 2
+            x, y = (mid, across) if along_x else (across, mid)
+            hx, hy = (length / 2, thick) if along_x else (thick, length / 2)
+            if _clear_of_paths(layout, bx, by, x, y, hx, hy):
+                _add_foliage_box(b, (cx + x, cy + y, layout.kerb_height + height / 2), (hx, hy, height / 2), foliage)
+            u += length + rng.uniform(0.8, 4.0)
+
+
 def _park(layout, rng, b, cx, cy, hx, hy, bx, by):
     kh = layout.kerb_height
     w1, o1, w2, o2, _ = (float(v) for v in park_path_params(layout, torch.tensor(bx), torch.tensor(by)))
@@ -56,6 +90,20 @@ def _park(layout, rng, b, cx, cy, hx, hy, bx, by):
         _add_pedestrian(b, rng, cx + x, cy + y, kh, vx, vy)
     for _ in range(int(rng.integers(0, 4))):  # people on the lawn
         _add_pedestrian(b, rng, cx + rng.uniform(-hx + 1, hx - 1), cy + rng.uniform(-hy + 1, hy - 1), kh, 0.0, 0.0)
+    # drawn after everything above, so the trees and walkers stay where they were before hedges existed
+    foliage = P.pick(rng, P.FOLIAGE, 0.06)
+    if rng.random() < 0.6:
+        _hedges(b, rng, layout, bx, by, cx, cy, hx, o1, w1, True, foliage)
+    if rng.random() < 0.6:
+        _hedges(b, rng, layout, bx, by, cx, cy, hy, o2, w2, False, foliage)
+    for _ in range(int(rng.integers(0, 14))):  # shrubs on the lawn, their round bottoms a little sunk
+        x, y = rng.uniform(-hx + 2.0, hx - 2.0), rng.uniform(-hy + 2.0, hy - 2.0)
+        r = rng.uniform(0.5, 1.6)
+        ry, rz = r * rng.uniform(0.7, 1.3), r * rng.uniform(0.5, 0.9)
+        if _clear_of_paths(layout, bx, by, x, y, r, ry):
+            g = b.group(cx + x, cy + y, r, ry)
+            b.add("ell", g, (cx + x, cy + y, kh + 0.8 * rz), (r, ry, rz), C.VEGETATION, MAT_FOLIAGE,
+                  foliage, tuple(np.clip(np.array(foliage) * 0.55, 0, 1)))
 
 
 def _parking(layout, rng, b, cx, cy, metal):

@@ -6,7 +6,9 @@ plain world of every seed renders exactly as before. Everything is a determinist
 seed (a random stream of its own), drawn in full whatever the spec enables, so switching one factor
 group off leaves the others' values unchanged. Groups:
 - camera: height 1-12 m (hand-held to rooftop), pitch up to 45 degrees down, roll, horizontal field
-  of view 40-100 degrees, barrel lens distortion, more shake, on the road or on the sidewalk;
+  of view 40-100 degrees, barrel lens distortion, more shake, on the road or on the sidewalk, and
+  half of the cameras turned 15-90 degrees to a side (facades, parked cars and lawns face-on, as
+  people photograph them, not only along the street);
 - photometric: exposure, white balance, gamma, contrast, vignetting, sensor noise, motion and
   defocus blur, JPEG compression (RGB only: labels and depth are untouched);
 - appearance: random procedural or photographic textures in random colours and scales per class,
@@ -32,7 +34,9 @@ RANGES = {  # documented ranges; tests check draws stay inside them
     "height": (1.0, 12.0), "pitch_down_deg": (-5.0, 45.0), "roll_deg": (-15.0, 15.0), "hfov_deg": (40.0, 100.0),
     "distortion": (0.0, 0.3), "exposure": (0.4, 2.5), "gamma": (np.exp(-0.4), np.exp(0.4)), "contrast": (0.6, 1.5),
     "noise": (0.0, 14 / 255), "motion": (0.0, 0.04), "defocus": (0.0, 0.012), "jpeg_quality": (8, 60),
+    "yaw_deg": (-90.0, 90.0),
 }
+SIDEWAYS_DEG = (15.0, 90.0)  # a turned camera's angle from the heading
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Draw:
     tex_col1: np.ndarray    # [19, 3] sRGB
     tex_col2: np.ndarray    # [19, 3] sRGB
     tex_mix: np.ndarray     # [19] blend weight over the world's own albedo
+    yaw: float = 0.0        # rad left of the heading (negative: right)
 
 
 def _colour(rng):
@@ -121,10 +126,12 @@ def draw(seed: int) -> Draw:
     col2 = np.where(rng.random((NUM_CLASSES, 1)) < 0.5, col1 * rng.uniform(0.3, 0.9, (NUM_CLASSES, 1)),
                     np.stack([_colour(rng) for _ in range(NUM_CLASSES)]))
     tex_mix = rng.uniform(0.4, 1.0, NUM_CLASSES)
+    # drawn last, so the factors above keep the values they had before the turned camera existed
+    yaw = 0.0 if rng.random() < 0.5 else rng.choice([-1.0, 1.0]) * rng.uniform(*SIDEWAYS_DEG)
     return Draw(height, float(-np.radians(pitch_down)), float(np.radians(roll)), float(np.radians(hfov)),
                 float(distortion), on_sidewalk, float(shake), exposure, white_balance, gamma, float(contrast),
                 float(noise), float(vignette), float(motion), float(motion_angle), float(defocus), jpeg_quality,
-                sky, zenith, horizon, tex_on, tex_kind, tex_scale, col1, col2, tex_mix)
+                sky, zenith, horizon, tex_on, tex_kind, tex_scale, col1, col2, tex_mix, float(np.radians(yaw)))
 
 
 def source_focal_scale(distortion: float, height: int, width: int, focal: float) -> float:
@@ -140,7 +147,7 @@ def camera(scene: StreetScene, d: Optional[Draw], times: np.ndarray, height: int
     if d is None:
         return camera_poses(scene.route, scene.rig, times), intrinsics(scene.rig, height, width)
     rig = dataclasses.replace(scene.rig, height=d.height, pitch=d.pitch, hfov=d.hfov,
-                              shake_amp=scene.rig.shake_amp * d.shake)
+                              shake_amp=scene.rig.shake_amp * d.shake, yaw=d.yaw)
     poses = camera_poses(scene.route, rig, times)
     if d.on_sidewalk:  # along the route, SIDEWALK_CAMERA_FROM_KERB beyond the kerb on its right
         _, psi = scene.route.evaluate(scene.route.distance(np.asarray(times, np.float64)))

@@ -120,6 +120,7 @@ class CameraRig:
     shake_amp: np.ndarray    # [3] pitch, roll, yaw shake amplitudes (rad)
     shake_freq: np.ndarray   # [3, 2]
     shake_phase: np.ndarray  # [3, 2]
+    yaw: float = 0.0         # view direction left of the heading (rad): randomised cameras look sideways
 
     @staticmethod
     def random(rng: np.random.Generator) -> "CameraRig":
@@ -139,6 +140,8 @@ def camera_poses(route: Route, rig: CameraRig, times: np.ndarray) -> np.ndarray:
     pitch = rig.pitch + shake[:, 0]
     roll = shake[:, 1]
     yaw = psi + shake[:, 2]
+    if rig.yaw:  # only randomised rigs: plain renders keep their exact float results
+        yaw = yaw + rig.yaw
     fwd = np.stack([np.cos(yaw), np.sin(yaw), np.zeros_like(yaw)], -1)
     right = np.stack([np.sin(yaw), -np.cos(yaw), np.zeros_like(yaw)], -1)
     up = np.broadcast_to(np.array([0.0, 0.0, 1.0]), fwd.shape)
