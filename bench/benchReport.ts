@@ -71,7 +71,7 @@ fast, fast + ILA, ILA alone; on cpu/wasm also ILA on the scalar JS loop beside t
   --clip <dir>        clip directory with manifest.json under public/ (default ${DEFAULT_CLIP})
   --no-extra-rows     only the MILA rows (skip fast-only and reuse)
   --json <file>       also write every result as JSON (for scripts)
-  --out <file.md>     also write the tables as Markdown (e.g. RUN_DIR/bench.md for the model card)
+  --out <file.md>     also write the tables as Markdown (e.g. RUN_DIR/bench-wasm.md: the model card's own benchmark)
   --port <P>          Vite dev-server port (default $E2E_PORT or 5205)
   --help              this text`;
 

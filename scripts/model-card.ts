@@ -11,14 +11,17 @@
 //   browser-eval/<clip>.float16.json   npm run eval --json, shipped float16 model, all frames
 //   browser-eval/<clip>.float32.json   the same for float32 (maybe fewer frames: then
 //   browser-eval/<clip>.float16-check.json  is float16 on those same frames, for the comparison)
-//   candidates.md, ablation.md, bench.md   optional sections, copied in
+//   candidates.md, ablation.md, bench.md   optional sections, copied in; a file the run lacks is taken
+//                        from the nearest run it continues (recipe "init": a run's export/ or checkpoint),
+//                        and the card names that run: measured there, not on this model
+//   bench-wasm.md        optional: this model's own benchmark (npm run bench --out), before bench.md
 // MODEL_DIR: the converted model (model.json + shards); the card's download size is measured there.
 // --real-footage FILE: npm run eval --json on the real-footage clip (public/samples/real-photos), for
 //   this model and, for comparison, others (docs/real-footage/<model>.json); optional, repeatable.
 // --real-footage-notes FILE: Markdown (what the overlays do on real footage, screenshots) for that section;
 //   its relative links are rebased from its folder to MODEL_DIR.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { modelAbout, readRealFootage, realFootageSection, RealFootageError, rebaseLinks, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
 
@@ -103,10 +106,58 @@ function embed(markdown: string, level: number): string {
     .trim();
 }
 
-function optionalSection(runDir: string, file: string, title: string, intro: string): string {
-  const path = join(runDir, file);
+interface RunRef {
+  dir: string;
+  name: string; // the recipe's name
+  model: string; // the recipe's model id
+}
+
+function runRef(dir: string): RunRef | null {
+  const path = join(dir, 'recipe.json');
+  if (!existsSync(path)) return null;
+  const recipe = needJson(path, 'the recipe of a run this model continues');
+  return { dir, name: String(recipe.name), model: String(recipe.model) };
+}
+
+/** The run folders this run continues through its recipe's "init" (a run's export/ or a checkpoint
+ * in a run folder; relative paths are from the repository root, where the scripts run), nearest
+ * first; the chain ends at an init outside any run folder (one without recipe.json). */
+export function continuedRuns(runDir: string): RunRef[] {
+  const chain: RunRef[] = [];
+  const seen = new Set([resolve(runDir)]);
+  let dir = runDir;
+  for (;;) {
+    const recipe = needJson(join(dir, 'recipe.json'), 'the training recipe');
+    if (typeof recipe.init !== 'string' || recipe.init === '') return chain;
+    const parent = dirname(resolve(recipe.init));
+    if (seen.has(parent)) throw new ModelCardError(`${join(dir, 'recipe.json')}: its "init" chain comes back to ${parent}`);
+    seen.add(parent);
+    const ref = runRef(parent);
+    if (!ref) return chain;
+    chain.push(ref);
+    dir = parent;
+  }
+}
+
+/** A section from RUN_DIR/file, or from the nearest continued run that has it, saying so. */
+function optionalSection(runDir: string, file: string, title: string, intro: string, id: string): string {
+  const own = join(runDir, file);
+  let path = existsSync(own) ? own : null;
+  let source = '';
+  if (!path) {
+    const from = continuedRuns(runDir).find((r) => existsSync(join(r.dir, file)));
+    if (!from) return '';
+    path = join(from.dir, file);
+    source = ` Measured for \`${from.model}\`, which ${id} continues (\`init\`), not re-measured on ${id}: \`${file}\` of run \`${from.name}\`.`;
+  }
+  return `## ${title}\n\n${intro}${source}\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
+}
+
+/** This model's own benchmark (RUN_DIR/bench-wasm.md), never inherited. */
+function ownBenchSection(runDir: string, id: string): string {
+  const path = join(runDir, 'bench-wasm.md');
   if (!existsSync(path)) return '';
-  return `## ${title}\n\n${intro}\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
+  return `## Benchmark of ${id}\n\nFrom \`bench-wasm.md\` (\`npm run bench\` on this model).\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
 }
 
 function bytesText(n: number): string {
@@ -385,7 +436,7 @@ ${realFootageSection(real.results, c.name, c.segmentation.classes)}${real.notes 
 
 ${discriminatorCurve(log)}
 
-${optionalSection(runDir, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).')}${optionalSection(runDir, 'ablation.md', 'Ablation', 'From `ablation.md`.')}${optionalSection(runDir, 'bench.md', 'Benchmark', 'From `bench.md`.')}## Reproduce
+${optionalSection(runDir, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).', id)}${optionalSection(runDir, 'ablation.md', 'Ablation', 'From `ablation.md`.', id)}${ownBenchSection(runDir, id)}${optionalSection(runDir, 'bench.md', 'Benchmark', 'From `bench.md`.', id)}## Reproduce
 
 \`\`\`sh
 npm run train -- training/recipes/${String(recipe.name)}.json   # cache, training, evaluation, export, this card

@@ -10,7 +10,9 @@
 #
 # RUN_DIR: a training/scripts/train.py --out folder (train_log.jsonl, summary.json, eval.md, eval.json,
 # export/ = config.json + model.safetensors) plus recipe.json; optional candidates.md, ablation.md,
-# bench.md are copied into the card. The browser evaluations are kept in RUN_DIR/browser-eval/.
+# bench.md are copied into the card (from the nearest run it continues through "init" when RUN_DIR lacks
+# one, named as such), and bench-wasm.md as the model's own benchmark. The browser evaluations are kept
+# in RUN_DIR/browser-eval/.
 # Environment:
 #   EVAL_BACKEND  backend of both evaluations (default wasm: ms/frame on this machine's CPU)
 #   F32_FRAMES    evaluate float32 on the first N frames only (default: as float16); float16 is then

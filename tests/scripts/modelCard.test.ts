@@ -23,6 +23,9 @@ beforeEach(() => {
 
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** A one-row Markdown table: `| a | b |` header, right-aligned second column. */
+const table = (head: [string, string], row: [string, string]) => `| ${head[0]} | ${head[1]} |\n|---|---:|\n| ${row[0]} | ${row[1]} |\n`;
+
 describe('model card', () => {
   it('renders every section from the run folder', () => {
     const card = renderModelCard(runDir, modelDir);
@@ -69,13 +72,46 @@ describe('model card', () => {
   });
 
   it('adds the optional ablation and bench sections when their files exist', () => {
-    writeFileSync(join(runDir, 'ablation.md'), '# Ablation\n\n| variant | mIoU |\n|---|---:|\n| no ILA | 20.0 |\n');
-    writeFileSync(join(runDir, 'bench.md'), '| frame | ms |\n|---|---:|\n| slow | 120.5 |\n');
+    writeFileSync(join(runDir, 'ablation.md'), `# Ablation\n\n${table(['variant', 'mIoU'], ['no ILA', '20.0'])}`);
+    writeFileSync(join(runDir, 'bench.md'), table(['frame', 'ms'], ['slow', '120.5']));
     const card = renderModelCard(runDir, modelDir);
     expect(card).toContain('## Ablation');
     expect(card).toContain('| no ILA | 20.0 |');
     expect(card).toContain('## Benchmark');
     expect(card).toContain('| slow | 120.5 |');
+  });
+
+  it('takes a section the run lacks from the nearest run it continues, and names that run', () => {
+    const writeRecipe = (dir: string, recipe: Record<string, unknown>) => writeFileSync(join(dir, 'recipe.json'), JSON.stringify(recipe));
+    const older = join(tmp, 'older');
+    const prev = join(tmp, 'prev');
+    cpSync(FIXTURE, older, { recursive: true });
+    cpSync(FIXTURE, prev, { recursive: true });
+    writeRecipe(older, { name: 'older-run', model: 'mila-street-v0' });
+    writeRecipe(prev, { name: 'prev-run', model: 'mila-street-v0b', init: join(older, 'checkpoint.pt') });
+    const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
+    writeRecipe(runDir, { ...recipe, init: join(prev, 'export') });
+    writeFileSync(join(older, 'bench.md'), table(['frame', 'ms'], ['slow', '99.0']));
+    writeFileSync(join(prev, 'ablation.md'), table(['variant', 'mIoU'], ['no ILA', '19.0']));
+    writeFileSync(join(runDir, 'bench-wasm.md'), `# Benchmark: mila-street-v1\n\n${table(['stream', 'ms'], ['K=5', '41.0'])}`);
+    const card = renderModelCard(runDir, modelDir);
+    expect(card).toContain('## Ablation\n\nFrom `ablation.md`. Measured for `mila-street-v0b`, which mila-street-v1 continues (`init`), not re-measured on mila-street-v1: `ablation.md` of run `prev-run`.');
+    expect(card).toContain('| no ILA | 19.0 |');
+    // two links up the chain, through a checkpoint init
+    expect(card).toContain('`bench.md` of run `older-run`');
+    expect(card).toContain('| slow | 99.0 |');
+    // the model's own benchmark first, never inherited; its title dropped
+    expect(card).toContain('## Benchmark of mila-street-v1\n\nFrom `bench-wasm.md`');
+    expect(card.indexOf('| K=5 | 41.0 |')).toBeLessThan(card.indexOf('| slow | 99.0 |'));
+    // the run's own candidates.md wins over any continued run's
+    writeFileSync(join(prev, 'candidates.md'), table(['recipe', 'mIoU'], ['inherited', '1.00']));
+    expect(renderModelCard(runDir, modelDir)).toContain('| cpu-street-v0 | 12.50 |');
+    expect(renderModelCard(runDir, modelDir)).not.toContain('| inherited | 1.00 |');
+    // an init outside any run folder ends the chain; a chain that comes back is an error
+    writeRecipe(prev, { name: 'prev-run', model: 'mila-street-v0b', init: join(tmp, 'elsewhere', 'export') });
+    expect(renderModelCard(runDir, modelDir)).not.toContain('| slow | 99.0 |');
+    writeRecipe(prev, { name: 'prev-run', model: 'mila-street-v0b', init: join(runDir, 'export') });
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/"init" chain comes back to/);
   });
 
   it('says when float32 was checked on fewer frames, and compares on those frames', () => {
