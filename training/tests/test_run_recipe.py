@@ -5,6 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import run_recipe  # noqa: E402
+from mila.render_cache import renderer_version  # noqa: E402
 
 RECIPE = Path(__file__).resolve().parent.parent / "recipes" / "tiny-rehearsal.json"
 
@@ -19,6 +20,8 @@ def test_tiny_recipe_builds_a_model_from_nothing(tmp_path, capsys):
         assert (out / name).exists(), name
     recipe = json.loads((out / "recipe.json").read_text())
     assert recipe["config"] == "training/configs/tiny.json"  # no absolute path of this machine
+    # the data it saw: the cache's key and the renderer's version (the card embeds this file)
+    assert recipe["cache"] == {"key": next((tmp_path / "cache").iterdir()).name, "renderer": renderer_version()}
     assert json.loads((out / "export" / "config.json").read_text())["name"] == recipe["model"]
     start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
     assert start["event"] == "start" and start["threads"] == 1 and start["data"] == "street-cache"
