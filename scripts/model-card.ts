@@ -96,12 +96,16 @@ const signed = (v: number | null, digits: number): string => {
 };
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-/** Markdown from another file: its title line dropped, its headings moved below `level`. */
+/** Markdown from another file: its title line dropped, its shallowest remaining heading moved to
+ * level `level + 2` (the others with it, at most 6 deep), so it nests under a `level + 1` section. */
 function embed(markdown: string, level: number): string {
   const lines = markdown.replace(/\r\n/g, '\n').trim().split('\n');
   if (/^# /.test(lines[0] ?? '')) lines.shift();
+  const depth = (l: string) => /^(#{1,6}) /.exec(l)?.[1].length ?? 0;
+  const shallowest = Math.min(...lines.map(depth).filter((d) => d > 0));
+  const shift = Number.isFinite(shallowest) ? Math.max(0, level + 2 - shallowest) : 0;
   return lines
-    .map((l) => (/^#{1,5} /.test(l) ? '#'.repeat(level) + l : l))
+    .map((l) => (depth(l) > 0 ? '#'.repeat(Math.min(6, depth(l) + shift) - depth(l)) + l : l))
     .join('\n')
     .trim();
 }

@@ -91,17 +91,20 @@ describe('model card', () => {
     writeRecipe(prev, { name: 'prev-run', model: 'mila-street-v0b', init: join(older, 'checkpoint.pt') });
     const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
     writeRecipe(runDir, { ...recipe, init: join(prev, 'export') });
-    writeFileSync(join(older, 'bench.md'), table(['frame', 'ms'], ['slow', '99.0']));
+    // a file whose first line is not its title: its headings still nest under the card's section
+    writeFileSync(join(older, 'bench.md'), `Measured on an idle machine.\n\n# Benchmark: v0\n\n## v0, wasm\n\n${table(['frame', 'ms'], ['slow', '99.0'])}`);
     writeFileSync(join(prev, 'ablation.md'), table(['variant', 'mIoU'], ['no ILA', '19.0']));
     writeFileSync(join(runDir, 'bench-wasm.md'), `# Benchmark: mila-street-v1\n\n${table(['stream', 'ms'], ['K=5', '41.0'])}`);
     const card = renderModelCard(runDir, modelDir);
-    expect(card).toContain('## Ablation\n\nFrom `ablation.md`. Measured for `mila-street-v0b`, which mila-street-v1 continues (`init`), not re-measured on mila-street-v1: `ablation.md` of run `prev-run`.');
-    expect(card).toContain('| no ILA | 19.0 |');
-    // two links up the chain, through a checkpoint init
-    expect(card).toContain('`bench.md` of run `older-run`');
-    expect(card).toContain('| slow | 99.0 |');
-    // the model's own benchmark first, never inherited; its title dropped
-    expect(card).toContain('## Benchmark of mila-street-v1\n\nFrom `bench-wasm.md`');
+    for (const text of [
+      '## Ablation\n\nFrom `ablation.md`. Measured for `mila-street-v0b`, which mila-street-v1 continues (`init`), not re-measured on mila-street-v1: `ablation.md` of run `prev-run`.',
+      '| no ILA | 19.0 |',
+      // two links up the chain, through a checkpoint init
+      '`bench.md` of run `older-run`',
+      'Measured on an idle machine.\n\n### Benchmark: v0\n\n#### v0, wasm',
+      // the model's own benchmark first, never inherited; its title dropped
+      '## Benchmark of mila-street-v1\n\nFrom `bench-wasm.md`',
+    ]) expect(card).toContain(text);
     expect(card.indexOf('| K=5 | 41.0 |')).toBeLessThan(card.indexOf('| slow | 99.0 |'));
     // the run's own candidates.md wins over any continued run's
     writeFileSync(join(prev, 'candidates.md'), table(['recipe', 'mIoU'], ['inherited', '1.00']));
