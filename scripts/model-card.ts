@@ -112,15 +112,7 @@ function embed(markdown: string, level: number): string {
 
 interface RunRef {
   dir: string;
-  name: string; // the recipe's name
-  model: string; // the recipe's model id
-}
-
-function runRef(dir: string): RunRef | null {
-  const path = join(dir, 'recipe.json');
-  if (!existsSync(path)) return null;
-  const recipe = needJson(path, 'the recipe of a run this model continues');
-  return { dir, name: String(recipe.name), model: String(recipe.model) };
+  recipe: Json;
 }
 
 /** The run folders this run continues through its recipe's "init" (a run's export/ or a checkpoint
@@ -129,39 +121,29 @@ function runRef(dir: string): RunRef | null {
 export function continuedRuns(runDir: string): RunRef[] {
   const chain: RunRef[] = [];
   const seen = new Set([resolve(runDir)]);
-  let dir = runDir;
-  for (;;) {
-    const recipe = needJson(join(dir, 'recipe.json'), 'the training recipe');
-    if (typeof recipe.init !== 'string' || recipe.init === '') return chain;
-    const parent = dirname(resolve(recipe.init));
-    if (seen.has(parent)) throw new ModelCardError(`${join(dir, 'recipe.json')}: its "init" chain comes back to ${parent}`);
-    seen.add(parent);
-    const ref = runRef(parent);
-    if (!ref) return chain;
-    chain.push(ref);
-    dir = parent;
+  let recipe = needJson(join(runDir, 'recipe.json'), 'the training recipe');
+  while (typeof recipe.init === 'string' && recipe.init !== '') {
+    const dir = dirname(resolve(recipe.init));
+    if (seen.has(dir)) throw new ModelCardError(`${recipe.name}: its "init" chain comes back to ${dir}`);
+    seen.add(dir);
+    if (!existsSync(join(dir, 'recipe.json'))) break;
+    recipe = needJson(join(dir, 'recipe.json'), 'the recipe of a run this model continues');
+    chain.push({ dir, recipe });
   }
+  return chain;
 }
 
-/** A section from RUN_DIR/file, or from the nearest continued run that has it, saying so. */
-function optionalSection(runDir: string, file: string, title: string, intro: string, id: string): string {
-  const own = join(runDir, file);
-  let path = existsSync(own) ? own : null;
-  let source = '';
-  if (!path) {
-    const from = continuedRuns(runDir).find((r) => existsSync(join(r.dir, file)));
-    if (!from) return '';
-    path = join(from.dir, file);
-    source = ` Measured for \`${from.model}\`, which ${id} continues (\`init\`), not re-measured on ${id}: \`${file}\` of run \`${from.name}\`.`;
-  }
-  return `## ${title}\n\n${intro}${source}\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
+function section(title: string, intro: string, path: string): string {
+  return `## ${title}\n\n${intro}\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
 }
 
-/** This model's own benchmark (RUN_DIR/bench-wasm.md), never inherited. */
-function ownBenchSection(runDir: string, id: string): string {
-  const path = join(runDir, 'bench-wasm.md');
-  if (!existsSync(path)) return '';
-  return `## Benchmark of ${id}\n\nFrom \`bench-wasm.md\` (\`npm run bench\` on this model).\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
+/** A section from RUN_DIR/file, or from the nearest continued run (`chain`) that has it, saying so. */
+function optionalSection(runDir: string, chain: RunRef[], file: string, title: string, intro: string, id: string): string {
+  if (existsSync(join(runDir, file))) return section(title, intro, join(runDir, file));
+  const from = chain.find((r) => existsSync(join(r.dir, file)));
+  if (!from) return '';
+  const source = `Measured for \`${String(from.recipe.model)}\`, which ${id} continues (\`init\`), not re-measured on ${id}: \`${file}\` of run \`${String(from.recipe.name)}\`.`;
+  return section(title, `${intro} ${source}`, join(from.dir, file));
 }
 
 function bytesText(n: number): string {
@@ -366,6 +348,7 @@ export function renderModelCard(runDir: string, modelDir: string, real: RealFoot
   const q = quantizationTable(evals);
   const info = evals[0].float16.info ?? {};
   const threads = start.threads === undefined ? '' : `, ${JSON.stringify(start.threads)} threads`;
+  const chain = continuedRuns(runDir); // the runs this one continues: sections it lacks come from them
 
   return `# ${id}: MILA trained on rendered street video
 
@@ -440,7 +423,7 @@ ${realFootageSection(real.results, c.name, c.segmentation.classes)}${real.notes 
 
 ${discriminatorCurve(log)}
 
-${optionalSection(runDir, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).', id)}${optionalSection(runDir, 'ablation.md', 'Ablation', 'From `ablation.md`.', id)}${ownBenchSection(runDir, id)}${optionalSection(runDir, 'bench.md', 'Benchmark', 'From `bench.md`.', id)}## Reproduce
+${optionalSection(runDir, chain, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).', id)}${optionalSection(runDir, chain, 'ablation.md', 'Ablation', 'From `ablation.md`.', id)}${optionalSection(runDir, [], 'bench-wasm.md', `Benchmark of ${id}`, 'From `bench-wasm.md` (`npm run bench` on this model).', id)}${optionalSection(runDir, chain, 'bench.md', 'Benchmark', 'From `bench.md`.', id)}## Reproduce
 
 \`\`\`sh
 npm run train -- training/recipes/${String(recipe.name)}.json   # cache, training, evaluation, export, this card

@@ -17,7 +17,7 @@ from pathlib import Path
 import _path  # noqa: F401
 from mila import train
 from mila.recipe import load_recipe, train_flags
-from mila.render_cache import build_cache, renderer_version
+from mila.render_cache import build_cache
 from mila.threads import available_cpus
 from render_cache import DEFAULT_ROOT, spec_of
 
@@ -65,7 +65,6 @@ def main(argv=None) -> int:
     rel = lambda p: os.path.relpath(Path(p).resolve(), REPO)  # noqa: E731
     paths = {k: rel(recipe[k]) for k in ("config", "init") if recipe.get(k)}
     record = {**recipe, **paths, "hardware": hardware, "source": rel(args.recipe)}
-    (out / "recipe.json").write_text(json.dumps(record, indent=2) + "\n")
 
     log = lambda e: print(json.dumps(e), file=sys.stderr, flush=True)  # noqa: E731
     flags = ["--out", str(out), "--threads", str(threads), "--eval-frames", str(spec.eval_frames),
@@ -74,10 +73,10 @@ def main(argv=None) -> int:
         folder = build_cache(spec, Path(args.cache_root), threads, log)
         flags += ["--data", "street-cache", "--cache-dir", str(folder)]
         # the renderer's version names the data the run saw: a later renderer renders this recipe differently
-        record["cache"] = {"key": folder.name, "renderer": renderer_version()}
-        (out / "recipe.json").write_text(json.dumps(record, indent=2) + "\n")
+        record["cache"] = {"key": folder.name, "renderer": json.loads((folder / "spec.json").read_text())["renderer"]}
     else:
         flags += ["--data", "street", "--eval-seeds", ",".join(str(s) for s in spec.eval_seeds)]
+    (out / "recipe.json").write_text(json.dumps(record, indent=2) + "\n")
     flags += ["--init", init] if init else ["--config", recipe["config"]]
     flags += ["--model-name", recipe["model"]]  # also when the recipe continues a model of another name
     if args.restart:
