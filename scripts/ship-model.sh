@@ -9,7 +9,7 @@
 #   bash scripts/ship-model.sh RUN_DIR [MODEL_DIR]        (MODEL_DIR: public/models/<the recipe's model>)
 #
 # RUN_DIR: a training/scripts/train.py --out folder (train_log.jsonl, summary.json, eval.md, eval.json,
-# export/ = config.json + model.safetensors) plus recipe.json; optional candidates.md, ablation.md,
+# export/ = config.json + model.safetensors or float16 parts) plus recipe.json; optional candidates.md, ablation.md,
 # bench.md are copied into the card (from the nearest run it continues through "init" when RUN_DIR lacks
 # one, named as such), and bench-wasm.md as the model's own benchmark. The browser evaluations are kept
 # in RUN_DIR/browser-eval/.
@@ -34,9 +34,11 @@ f32_frames=${F32_FRAMES:-${EVAL_FRAMES:-}}
 say() { echo "ship-model: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-for f in recipe.json train_log.jsonl summary.json eval.md eval.json export/config.json export/model.safetensors; do
+for f in recipe.json train_log.jsonl summary.json eval.md eval.json export/config.json; do
   [ -s "$run/$f" ] || die "$run/$f is missing"
 done
+# model.safetensors, or the float16 parts a lent GPU returns for a wider model (training/scripts/device_run.sh)
+compgen -G "$run/export/*.safetensors" > /dev/null || die "$run/export holds no .safetensors weights"
 if [ -e "$model_dir" ]; then
   extra=$(find "$model_dir" -mindepth 1 ! -name model.json ! -name '*.bin' ! -name README.md ! -name about.json | head -n 3)
   [ -z "$extra" ] || die "$model_dir holds other files than a converted model (e.g. $extra): not replacing it"

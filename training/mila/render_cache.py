@@ -22,6 +22,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import random
+import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -156,31 +157,79 @@ def _unit_path(folder: Path, kind: str, seed: int) -> Path:
     return folder / f"{kind}-{seed}.npz"
 
 
-def render_unit(spec: CacheSpec, kind: str, seed: int) -> Dict[str, np.ndarray]:
+def render_unit(spec: CacheSpec, kind: str, seed: int, device: str = "cpu") -> Dict[str, np.ndarray]:
     from .street import render_frames
 
     randomize = spec.randomize.factors() if spec.is_randomized(kind, seed) else None
-    clip = render_frames(seed, spec.frames_of(kind, seed), spec.height, spec.width, FPS, "cpu", spec.max_depth,
+    clip = render_frames(seed, spec.frames_of(kind, seed), spec.height, spec.width, FPS, device, spec.max_depth,
                          randomize=randomize)
-    return {"rgb": clip.rgb[0].numpy(), "labels": clip.labels[0].numpy(),
-            "depth": clip.depth[0].numpy().astype(np.float16)}
+    return {"rgb": clip.rgb[0].cpu().numpy(), "labels": clip.labels[0].cpu().numpy(),
+            "depth": clip.depth[0].cpu().numpy().astype(np.float16)}
 
 
-def _worker(job: Tuple[CacheSpec, str, str, int]) -> str:
+def agreement(a: Dict[str, np.ndarray], b: Dict[str, np.ndarray]) -> Dict[str, float]:
+    """How closely two renders of one unit agree: the share of equal labels, the median relative depth
+    difference where both have depth, and the mean absolute RGB difference (0-255)."""
+    both = (a["depth"] > 0) & (b["depth"] > 0)
+    da, db = a["depth"][both].astype(np.float32), b["depth"][both].astype(np.float32)
+    return {"labels_equal": float((a["labels"] == b["labels"]).mean()),
+            "depth_rel_median": float(np.median(np.abs(da - db) / db)) if both.any() else 0.0,
+            "rgb_abs_mean": float(np.abs(a["rgb"].astype(np.int16) - b["rgb"].astype(np.int16)).mean())}
+
+
+# an accelerator's render may differ from the CPU's in rounding (edges, noise), never in content
+AGREEMENT_BOUNDS = {"labels_equal": 0.99, "depth_rel_median": 0.01, "rgb_abs_mean": 8.0}
+
+
+def render_device(spec: CacheSpec, wanted: str, log: Callable[[dict], None] = lambda e: None) -> str:
+    """The device to render the cache on. "auto" is CUDA where torch sees it. An accelerator is used only
+    if one unit rendered there agrees with the CPU's render of it (AGREEMENT_BOUNDS) and, once warm,
+    renders it faster than the CPU; else the CPU."""
+    import torch
+
+    if wanted == "auto":
+        wanted = "cuda" if torch.cuda.is_available() else "cpu"
+    if wanted == "cpu":
+        return "cpu"
+    kind, seed = spec.units()[0]
+    try:
+        first = render_unit(spec, kind, seed, wanted)  # also warms the device up
+        t0 = time.perf_counter()
+        render_unit(spec, kind, seed, wanted)
+        t1 = time.perf_counter()
+        reference = render_unit(spec, kind, seed, "cpu")
+        t2 = time.perf_counter()
+    except Exception as e:  # noqa: BLE001 - any failure there means: render on the CPU
+        log({"event": "render-device", "device": "cpu", "tried": wanted, "error": f"{type(e).__name__}: {e}"})
+        return "cpu"
+    score = agreement(first, reference)
+    agrees = (score["labels_equal"] >= AGREEMENT_BOUNDS["labels_equal"]
+              and score["depth_rel_median"] <= AGREEMENT_BOUNDS["depth_rel_median"]
+              and score["rgb_abs_mean"] <= AGREEMENT_BOUNDS["rgb_abs_mean"])
+    faster = t1 - t0 < t2 - t1
+    log({"event": "render-device", "device": wanted if agrees and faster else "cpu", "tried": wanted,
+         "unit": f"{kind}-{seed}", "agreement_with_cpu": {k: round(v, 5) for k, v in score.items()},
+         "seconds": {wanted: round(t1 - t0, 3), "cpu": round(t2 - t1, 3)}})
+    return wanted if agrees and faster else "cpu"
+
+
+def _worker(job: Tuple[CacheSpec, str, str, int, str]) -> str:
     import torch
 
     torch.set_num_threads(1)  # one process per CPU: the renderer gains nothing from a second thread
-    spec, folder, kind, seed = job
+    spec, folder, kind, seed, device = job
     path = _unit_path(Path(folder), kind, seed)
-    arrays = render_unit(spec, kind, seed)
+    arrays = render_unit(spec, kind, seed, device)
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, **arrays)  # uncompressed: loading is the hot path; rgb/labels barely compress
     tmp.replace(path)        # atomic: a killed build never leaves a half-written unit
     return path.name
 
 
-def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict], None] = lambda e: None) -> Path:
-    """Render the units not yet in `root/<key>/`, `workers` processes at a time; returns the folder."""
+def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict], None] = lambda e: None,
+                device: str = "cpu") -> Path:
+    """Render the units not yet in `root/<key>/`, `workers` processes at a time, on `device` ("cpu",
+    "cuda" or "auto"; see render_device); returns the folder."""
     folder = Path(root) / spec.key()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "spec.json").write_text(json.dumps({"renderer": renderer_version(), **dataclasses.asdict(spec)}) + "\n")
@@ -190,8 +239,9 @@ def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict],
     log({"event": "cache", "folder": str(folder), "units": total, "randomized": randomized, "to_render": len(todo),
          "workers": workers})
     if todo:
-        bar = ProgressBar(len(todo), "render cache")
-        jobs = [(spec, str(folder), k, s) for k, s in todo]
+        device = render_device(spec, device, log)
+        bar = ProgressBar(len(todo), f"render cache ({device})")
+        jobs = [(spec, str(folder), k, s, device) for k, s in todo]
         if workers <= 1:
             for job in jobs:
                 _worker(job)

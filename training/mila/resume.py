@@ -58,7 +58,7 @@ def save_state(path: Path, state: TrainState) -> None:
 
 def load_state(path: Path) -> TrainState:
     try:
-        blob = torch.load(str(path), map_location="cpu")
+        blob = torch.load(str(path), map_location="cpu", weights_only=False)  # our own file: it holds random states
     except Exception as e:  # torch raises many types for a corrupt file
         raise ValueError(f"{path}: cannot read the resume state ({e}); delete it to start over") from e
     if not isinstance(blob, dict) or blob.get("format") != RESUME_FORMAT:

@@ -255,6 +255,8 @@ def run(args) -> Dict:
     ctx = init_distributed(args.device)
     device = ctx.device
     args.amp = bool(args.amp) and device.type == "cuda"
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # a few fixed input shapes: cuDNN picks its fastest kernels once
     out = Path(args.out)
     if ctx.is_main:
         out.mkdir(parents=True, exist_ok=True)
@@ -297,7 +299,7 @@ def run(args) -> Dict:
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
     class_weights = seg_class_weights(args.class_weights, train_data, config.segmentation.num_classes)
-    losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights)
+    losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights).to(device)
     results: List[StageResult] = []
     d18: Optional[SingleFrameNet] = None
     done: List[str] = []
@@ -333,8 +335,8 @@ def run(args) -> Dict:
             progress, rng.getstate(), torch.get_rng_state()))
 
     def train_batch(num_frames: int, batch_size: int):
-        return augment_batch(train_data.sample(batch_size, num_frames, rng), augment, rng,
-                             config.segmentation.ignore_index).to(device)
+        return augment_batch(train_data.sample(batch_size, num_frames, rng).to(device), augment, rng,
+                             config.segmentation.ignore_index)
 
     for stage in stages:
         if stage in done:

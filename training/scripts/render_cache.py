@@ -26,14 +26,20 @@ def main(argv=None) -> int:
     ap.add_argument("recipe")
     ap.add_argument("--workers", type=int, default=None, help="render processes (default: available CPUs)")
     ap.add_argument("--root", default=str(DEFAULT_ROOT), help="cache root folder")
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"),
+                    help="render device: cuda (or auto, where torch sees one) after a check against the CPU render")
     args = ap.parse_args(argv)
     try:
-        spec = spec_of(load_recipe(args.recipe))
+        recipe = load_recipe(args.recipe)
+        spec = spec_of(recipe)
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if recipe["data"]["source"] != "street-cache":
+        print(f"{args.recipe} reads no cache (data.source {recipe['data']['source']}): nothing to render", file=sys.stderr)
+        return 0
     folder = build_cache(spec, args.root, args.workers or available_cpus(),
-                         lambda e: print(json.dumps(e), file=sys.stderr, flush=True))
+                         lambda e: print(json.dumps(e), file=sys.stderr, flush=True), args.device)
     print(folder)
     return 0
 

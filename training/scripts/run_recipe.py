@@ -34,6 +34,14 @@ def cpu_name() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def gpu_name() -> str:
+    import torch
+
+    if not torch.cuda.is_available():
+        return "CUDA (no GPU visible)"
+    return f"{torch.cuda.get_device_name(0)} (CUDA {torch.version.cuda}, torch {torch.__version__}), {cpu_name()}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("recipe")
@@ -44,6 +52,10 @@ def main(argv=None) -> int:
     ap.add_argument("--restart", action="store_true", help="start the training over (the cache is kept)")
     ap.add_argument("--no-ship", action="store_true", help="stop after training, evaluation and export")
     ap.add_argument("--model-dir", help="where to ship (default public/models/<recipe model>)")
+    ap.add_argument("--time-budget", type=float, help="training seconds, instead of the recipe's (to fit a lent machine's window)")
+    ap.add_argument("--device", help="training device instead of the recipe's (e.g. cpu to rehearse a GPU recipe here)")
+    ap.add_argument("--render-device", default="auto", choices=("cpu", "cuda", "auto"),
+                    help="where the cache renders (auto: the GPU of a GPU recipe, checked against the CPU render)")
     args = ap.parse_args(argv)
     try:
         recipe = load_recipe(args.recipe)
@@ -51,6 +63,11 @@ def main(argv=None) -> int:
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    # command-line overrides land in the recipe itself, so recipe.json records what the run did
+    for key, value in (("time_budget", args.time_budget), ("device", args.device)):
+        if value is not None:
+            recipe["train"][key] = value
+    on_gpu = str(recipe["train"].get("device", "cpu")).startswith("cuda")
     init = args.init or recipe.get("init")  # a recipe that continues another model names it
     if init and not Path(init).exists():
         print(f"error: {init} does not exist: this recipe continues that model; build it first "
@@ -59,8 +76,7 @@ def main(argv=None) -> int:
     out = Path(args.out or Path(_path.TRAINING_DIR) / "runs" / recipe["name"])
     out.mkdir(parents=True, exist_ok=True)
     threads = args.threads or recipe.get("threads") or available_cpus()
-    hardware = f"{cpu_name()}, {threads} of {os.cpu_count()} CPUs used, no GPU" if recipe["hardware"] == "cpu" \
-        else recipe["hardware"]
+    hardware = gpu_name() if on_gpu else f"{cpu_name()}, {threads} of {os.cpu_count()} CPUs used, no GPU"
     # paths relative to the repository: the card that embeds this file must not name this machine's folders
     rel = lambda p: os.path.relpath(Path(p).resolve(), REPO)  # noqa: E731
     paths = {k: rel(recipe[k]) for k in ("config", "init") if recipe.get(k)}
@@ -70,7 +86,8 @@ def main(argv=None) -> int:
     flags = ["--out", str(out), "--threads", str(threads), "--eval-frames", str(spec.eval_frames),
              "--augment", json.dumps(recipe.get("augment") or {})]
     if recipe["data"]["source"] == "street-cache":
-        folder = build_cache(spec, Path(args.cache_root), threads, log)
+        render_on = args.render_device if on_gpu or args.render_device == "cpu" else "cpu"
+        folder = build_cache(spec, Path(args.cache_root), threads, log, render_on)
         flags += ["--data", "street-cache", "--cache-dir", str(folder)]
         # the renderer's version names the data the run saw: a later renderer renders this recipe differently
         record["cache"] = {"key": folder.name, "renderer": json.loads((folder / "spec.json").read_text())["renderer"]}

@@ -62,6 +62,36 @@ def test_photometric_changes_rgb_only_and_stays_in_range():
     assert not torch.equal(out.rgb, batch.rgb)
 
 
+def test_random_conv_recolours_rgb_only_alike_on_every_frame_and_is_seeded():
+    batch = _clip()  # grey (R = G = B) frames
+    spec = AugmentSpec(random_conv=1.0)
+    outs = [augment_batch(batch, spec, random.Random(seed)) for seed in range(6)]
+    for out in outs:
+        assert torch.equal(out.labels, batch.labels) and torch.equal(out.depth, batch.depth)
+        assert torch.equal(out.rgb[:, 0], out.rgb[:, 2])  # one filter for the whole clip
+    # a random 3->3 filter mixes the channels: grey frames come out coloured (unless the blend kept ~all grey)
+    coloured = [(o.rgb[..., 0].int() - o.rgb[..., 1].int()).abs().float().mean() > 2 for o in outs]
+    assert sum(coloured) >= 3
+    assert torch.equal(augment_batch(batch, spec, random.Random(4)).rgb, outs[4].rgb)
+
+
+def test_random_conv_keeps_brightness_and_contrast():
+    g = torch.Generator().manual_seed(1)
+    rgb = torch.randint(40, 200, (1, 2, 32, 64, 3), generator=g, dtype=torch.uint8)
+    batch = ClipBatch(rgb, torch.zeros(1, 2, 32, 64, dtype=torch.long), torch.ones(1, 2, 32, 64))
+    for seed in range(5):
+        out = augment_batch(batch, AugmentSpec(random_conv=1.0), random.Random(seed)).rgb.float()
+        # standardised to the clip's mean and std before blending; clamping to [0, 255] moves them a little
+        assert abs(out.mean() - rgb.float().mean()) < 8 and 0.5 < out.std() / rgb.float().std() < 1.05
+
+
+def test_random_conv_probability_is_per_clip():
+    batch = _clip(b=1)
+    spec = AugmentSpec(random_conv=0.5)
+    changed = [not torch.equal(augment_batch(batch, spec, random.Random(seed)).rgb, batch.rgb) for seed in range(40)]
+    assert 8 <= sum(changed) <= 32  # Binomial(40, 0.5): outside this range with probability < 1e-4
+
+
 def test_bad_specs_are_rejected():
     with pytest.raises(ValueError, match="unknown"):
         AugmentSpec.from_json({"rotate": 5})
@@ -69,3 +99,5 @@ def test_bad_specs_are_rejected():
         AugmentSpec.from_json({"scale": [2.0, 1.0]})
     with pytest.raises(ValueError, match="brightness"):
         AugmentSpec.from_json({"brightness": 1.5})
+    with pytest.raises(ValueError, match="random_conv"):
+        AugmentSpec.from_json({"random_conv": 1.5})

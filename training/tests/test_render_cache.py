@@ -58,7 +58,7 @@ def test_rebuild_renders_only_missing_units(cache, monkeypatch):
     import mila.render_cache as rc
 
     real = rc.render_unit
-    monkeypatch.setattr(rc, "render_unit", lambda spec, kind, seed: rendered.append((kind, seed)) or real(spec, kind, seed))
+    monkeypatch.setattr(rc, "render_unit", lambda spec, kind, seed, device="cpu": rendered.append((kind, seed)) or real(spec, kind, seed, device))
     build_cache(SPEC, cache.parent, workers=1)
     assert rendered == [("clip", 1000002)]
 
@@ -209,3 +209,39 @@ def test_a_share_needs_plain_units_unless_it_is_one(tmp_path):
     with pytest.raises(ValueError, match="no plain single units"):
         CachedStreetDataset(folder, spec, num_classes=19, randomized_share=0.5)
     CachedStreetDataset(folder, spec, num_classes=19, randomized_share=1.0)
+
+
+def test_render_device_uses_an_accelerator_only_when_it_agrees_with_the_cpu_and_is_faster(monkeypatch):
+    import mila.render_cache as rc
+
+    real = rc.render_unit
+    kind, seed = SPEC.units()[0]
+    reference = real(SPEC, kind, seed)
+    # a fake accelerator answers at once (faster than the CPU's real render) with a given picture
+    accelerator = lambda picture: lambda spec, kind, seed, device="cpu": (  # noqa: E731
+        picture if device != "cpu" else real(spec, kind, seed))
+    events = []
+    monkeypatch.setattr(rc, "render_unit", accelerator({**reference, "labels": (reference["labels"] + 1) % 19}))
+    assert rc.render_device(SPEC, "cuda", events.append) == "cpu"  # other content: not used
+    assert events[-1]["agreement_with_cpu"]["labels_equal"] < 0.99 and events[-1]["tried"] == "cuda"
+    monkeypatch.setattr(rc, "render_unit", accelerator(reference))
+    assert rc.render_device(SPEC, "cuda", events.append) == "cuda"
+    assert events[-1]["agreement_with_cpu"]["labels_equal"] == 1.0
+
+    def slow(spec, kind, seed, device="cpu"):
+        out = real(spec, kind, seed)
+        if device != "cpu":
+            real(spec, kind, seed)  # the same picture, at twice the CPU's time
+        return out
+    monkeypatch.setattr(rc, "render_unit", slow)
+    assert rc.render_device(SPEC, "cuda", events.append) == "cpu"
+    assert events[-1]["seconds"]["cuda"] > events[-1]["seconds"]["cpu"]
+
+
+def test_render_device_falls_back_to_the_cpu_when_the_accelerator_fails():
+    from mila.render_cache import render_device
+
+    events = []
+    assert render_device(SPEC, "cuda:99", events.append) == "cpu"  # no such device, here or on a GPU machine
+    assert events[-1]["device"] == "cpu" and "error" in events[-1]
+    assert render_device(SPEC, "cpu", events.append) == "cpu"

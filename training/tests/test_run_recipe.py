@@ -47,3 +47,18 @@ def test_a_recipe_continues_the_model_it_names(tmp_path, capsys):
     assert run_recipe.main([str(path), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "c")]) == 2
     err = capsys.readouterr().err
     assert str(tmp_path / "runs" / "not-built-yet" / "export") in err and "build it first" in err
+
+
+def test_command_line_overrides_are_recorded_and_rehearse_a_gpu_recipe_on_the_cpu(tmp_path):
+    gpu = tmp_path / "gpu.json"
+    gpu.write_text(json.dumps({"_base_": str(RECIPE), "name": "gpu-rehearsal", "hardware": "cuda",
+                               "train": {"device": "cuda", "time_budget": 999}}))
+    out = tmp_path / "run"
+    assert run_recipe.main([str(gpu), "--out", str(out), "--cache-root", str(tmp_path / "cache"), "--no-ship",
+                            "--threads", "1", "--device", "cpu", "--time-budget", "7"]) == 0
+    recipe = json.loads((out / "recipe.json").read_text())
+    # recipe.json says what the run did, not what the file asked for
+    assert recipe["train"]["device"] == "cpu" and recipe["train"]["time_budget"] == 7
+    assert recipe["hardware"].endswith("no GPU")
+    start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
+    assert start["device"] == "cpu" and abs(sum(start["budgets_s"].values()) - 7) < 1e-6
