@@ -71,6 +71,28 @@ def test_export_then_reload_gives_identical_outputs(tmp_path):
             assert torch.equal(a[task], b[task])
 
 
+def test_float16_export_is_half_the_size_and_loads_as_its_rounded_weights(tmp_path):
+    torch.manual_seed(3)
+    cfg = tiny_config()
+    model = MilaModel(cfg)
+    randomize_batchnorm(model, torch.Generator().manual_seed(1))
+    model.eval()
+    export_model(model, tmp_path / "f32")
+    export_model(model, tmp_path / "f16", torch.float16)
+    size = lambda d: (tmp_path / d / WEIGHTS_FILE).stat().st_size  # noqa: E731
+    assert size("f16") < 0.55 * size("f32")
+    tensors, _ = load_safetensors(tmp_path / "f16" / WEIGHTS_FILE)
+    assert all(t.dtype == torch.float16 for t in tensors.values())
+    loaded, _ = load_exported(tmp_path / "f16")
+    assert all(p.dtype == torch.float32 for p in loaded.parameters())  # training goes on in float32
+    # exactly the float16-rounded weights: the same model with its weights rounded gives the same outputs
+    model.load_state_dict({k: v.half().float() for k, v in model.exported_state_dict().items()}, strict=False)
+    x = torch.randn(1, 3, cfg.input.height, cfg.input.width)
+    with torch.no_grad():
+        a, b = model.run_slow_only(x), loaded.run_slow_only(x)
+    assert torch.equal(a["segmentation"], b["segmentation"]) and torch.equal(a["depth"], b["depth"])
+
+
 def test_load_exported_reports_mismatch(tmp_path):
     model = MilaModel(tiny_config())
     export_model(model, tmp_path)
@@ -79,3 +101,19 @@ def test_load_exported_reports_mismatch(tmp_path):
     save_safetensors(tensors, tmp_path / WEIGHTS_FILE, meta)
     with pytest.raises(ValueError, match="missing.*slow.proj.conv.weight"):
         load_exported(tmp_path)
+
+
+def test_the_kept_export_is_the_page_default_and_loads_for_training():
+    """training/exports/ holds the shipped default's training weights (exports/README.md), so a later run
+    on any machine continues it; the page's default (src/runtime/presets.ts) names which model that is."""
+    import re
+    from pathlib import Path
+
+    from mila.train import load_init
+
+    root = Path(__file__).resolve().parents[2]
+    default = re.search(r"DEFAULT_MODEL_ID = '([^']+)'", (root / "src/runtime/presets.ts").read_text()).group(1)
+    kept = sorted(p.name for p in (root / "training/exports").iterdir() if p.is_dir())
+    assert kept == [default]
+    model, config = load_init(str(root / "training/exports" / default))
+    assert config.name == default and all(p.dtype == torch.float32 for p in model.parameters())
