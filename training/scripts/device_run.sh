@@ -8,8 +8,9 @@
 # at most 16 MiB; the checkpoints stay behind, the export is what later runs continue from; an export
 # over 15 MiB comes back as float16 parts in $OUT/<model>-export/ instead, training/scripts/pack_export.py).
 #
-#   device:    bash training/scripts/device_run.sh                    (OUT is set by the device tool;
-#              carry the recipes' init export folders, e.g. training/runs/<v9 run>/export)
+#   device:    RECIPES="training/recipes/<a>.json ..." bash training/scripts/device_run.sh   (OUT is set
+#              by the device tool; carry the recipes' init folders that are not in git, e.g.
+#              training/runs/<v9 run>/export; training/exports/<default> travels with the tree)
 #   rehearsal: OUT=/tmp/rehearsal REHEARSE=1 bash training/scripts/device_run.sh   (tiny, CPU, ~20 s;
 #              TRAIN_DEVICE=cpu RENDER_DEVICE=cpu with the real recipes rehearses them here)
 #   here:      mkdir -p training/runs/<recipe name> && tar -xf <model>.tar -C training/runs/<recipe name>
@@ -28,7 +29,7 @@ if [ "${REHEARSE:-0}" = 1 ]; then
   recipes=${RECIPES:-training/recipes/tiny-rehearsal.json}
   train_device=${TRAIN_DEVICE:-cpu}
 else
-  recipes=${RECIPES:-"training/recipes/mila-street-v11_*.json"}  # the shipped GPU recipe
+  recipes=${RECIPES:?"name the recipes to train: RECIPES='training/recipes/<a>.json training/recipes/<b>.json'"}
   train_device=${TRAIN_DEVICE:-}
 fi
 # shellcheck disable=SC2086 # the recipe list is space-separated globs

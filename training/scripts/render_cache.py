@@ -31,13 +31,14 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     try:
         recipe = load_recipe(args.recipe)
+        if recipe["data"]["source"] != "street-cache":
+            print(f"{args.recipe} reads no cache (data.source {recipe['data']['source']}): nothing to render",
+                  file=sys.stderr)
+            return 0
         spec = spec_of(recipe)
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if recipe["data"]["source"] != "street-cache":
-        print(f"{args.recipe} reads no cache (data.source {recipe['data']['source']}): nothing to render", file=sys.stderr)
-        return 0
     folder = build_cache(spec, args.root, args.workers or available_cpus(),
                          lambda e: print(json.dumps(e), file=sys.stderr, flush=True), args.device)
     print(folder)
