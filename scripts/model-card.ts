@@ -14,7 +14,7 @@
 //   candidates.md, ablation.md, bench.md   optional sections, copied in; a file the run lacks is taken
 //                        from the nearest run it continues (recipe "init": a run's export/ or checkpoint),
 //                        and the card names that run: measured there, not on this model
-//   bench-wasm.md        optional: this model's own benchmark (npm run bench --out), before bench.md
+//   bench-wasm.md, bench-webgpu.md  optional: this model's own benchmarks (npm run bench --out), before bench.md
 // MODEL_DIR: the converted model (model.json + shards); the card's download size is measured there.
 // --real-footage FILE: npm run eval --json on the real-footage clip (public/samples/real-photos), for
 //   this model and, for comparison, others (docs/real-footage/<model>.json); optional, repeatable.
@@ -144,6 +144,13 @@ function optionalSection(runDir: string, chain: RunRef[], file: string, title: s
   if (!from) return '';
   const source = `Measured for \`${String(from.recipe.model)}\`, which ${id} continues (\`init\`), not re-measured on ${id}: \`${file}\` of run \`${String(from.recipe.name)}\`.`;
   return section(title, `${intro} ${source}`, join(from.dir, file));
+}
+
+/** This model's own benchmarks, one section per backend file: measured on it, so never inherited. */
+function ownBenchmarks(runDir: string, id: string): string {
+  return (['wasm', 'webgpu'] as const)
+    .map((b) => optionalSection(runDir, [], `bench-${b}.md`, `Benchmark of ${id}${b === 'wasm' ? '' : ` (${b})`}`, `From \`bench-${b}.md\` (\`npm run bench\` on this model).`, id))
+    .join('');
 }
 
 function bytesText(n: number): string {
@@ -423,7 +430,7 @@ ${realFootageSection(real.results, c.name, c.segmentation.classes)}${real.notes 
 
 ${discriminatorCurve(log)}
 
-${optionalSection(runDir, chain, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).', id)}${optionalSection(runDir, chain, 'ablation.md', 'Ablation', 'From `ablation.md`.', id)}${optionalSection(runDir, [], 'bench-wasm.md', `Benchmark of ${id}`, 'From `bench-wasm.md` (`npm run bench` on this model).', id)}${optionalSection(runDir, chain, 'bench.md', 'Benchmark', 'From `bench.md`.', id)}## Reproduce
+${optionalSection(runDir, chain, 'candidates.md', 'Candidates', 'The recipes tried before this one was chosen (`candidates.md`).', id)}${optionalSection(runDir, chain, 'ablation.md', 'Ablation', 'From `ablation.md`.', id)}${ownBenchmarks(runDir, id)}${optionalSection(runDir, chain, 'bench.md', 'Benchmark', 'From `bench.md`.', id)}## Reproduce
 
 \`\`\`sh
 npm run train -- training/recipes/${String(recipe.name)}.json   # cache, training, evaluation, export, this card

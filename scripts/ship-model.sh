@@ -11,7 +11,7 @@
 # RUN_DIR: a training/scripts/train.py --out folder (train_log.jsonl, summary.json, eval.md, eval.json,
 # export/ = config.json + model.safetensors or float16 parts) plus recipe.json; optional candidates.md, ablation.md,
 # bench.md are copied into the card (from the nearest run it continues through "init" when RUN_DIR lacks
-# one, named as such), and bench-wasm.md as the model's own benchmark. The browser evaluations are kept
+# one, named as such), and bench-wasm.md / bench-webgpu.md as the model's own benchmarks. The browser evaluations are kept
 # in RUN_DIR/browser-eval/.
 # Environment:
 #   EVAL_BACKEND  backend of both evaluations (default wasm: ms/frame on this machine's CPU)

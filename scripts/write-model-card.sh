@@ -2,8 +2,8 @@
 # Writes MODEL_DIR/README.md and MODEL_DIR/about.json from a shipped run: scripts/model-card.ts with every
 # docs/real-footage/*.json for comparison and docs/real-footage/<MODEL_DIR name>.md (the notes on the
 # overlays) if there is one. scripts/ship-model.sh ends with it; run it alone to refresh a card after
-# adding the notes, screenshots or RUN_DIR/bench-wasm.md (npm run bench --out), without converting or
-# evaluating again.
+# adding the notes, screenshots or RUN_DIR/bench-wasm.md or bench-webgpu.md (npm run bench --out),
+# without converting or evaluating again.
 #
 #   bash scripts/write-model-card.sh RUN_DIR MODEL_DIR
 set -euo pipefail

@@ -95,6 +95,7 @@ describe('model card', () => {
     writeFileSync(join(older, 'bench.md'), `Measured on an idle machine.\n\n# Benchmark: v0\n\n## v0, wasm\n\n${table(['frame', 'ms'], ['slow', '99.0'])}`);
     writeFileSync(join(prev, 'ablation.md'), table(['variant', 'mIoU'], ['no ILA', '19.0']));
     writeFileSync(join(runDir, 'bench-wasm.md'), `# Benchmark: mila-street-v1\n\n${table(['stream', 'ms'], ['K=5', '41.0'])}`);
+    writeFileSync(join(runDir, 'bench-webgpu.md'), `# Benchmark: mila-street-v1\n\n${table(['stream', 'ms'], ['K=5', '3152.8'])}`);
     const card = renderModelCard(runDir, modelDir);
     for (const text of [
       '## Ablation\n\nFrom `ablation.md`. Measured for `mila-street-v0b`, which mila-street-v1 continues (`init`), not re-measured on mila-street-v1: `ablation.md` of run `prev-run`.',
@@ -104,6 +105,7 @@ describe('model card', () => {
       'Measured on an idle machine.\n\n### Benchmark: v0\n\n#### v0, wasm',
       // the model's own benchmark first, never inherited; its title dropped
       '## Benchmark of mila-street-v1\n\nFrom `bench-wasm.md`',
+      '## Benchmark of mila-street-v1 (webgpu)\n\nFrom `bench-webgpu.md`',
     ]) expect(card).toContain(text);
     expect(card.indexOf('| K=5 | 41.0 |')).toBeLessThan(card.indexOf('| slow | 99.0 |'));
     // the run's own candidates.md wins over any continued run's

@@ -109,7 +109,7 @@ def _random_conv(rgb: torch.Tensor, rng: random.Random) -> torch.Tensor:
     gen = torch.Generator().manual_seed(rng.getrandbits(62))
     # He-style scale keeps the output's variance near the input's; reflect padding keeps edges plain
     weight = (torch.randn(3, 3, k, k, generator=gen) / math.sqrt(3 * k * k)).to(rgb.device)
-    out = F.conv2d(F.pad(rgb, (k // 2,) * 4, mode="reflect") if k > 1 else rgb, weight)
+    out = F.conv2d(F.pad(rgb, (k // 2,) * 4, mode="reflect"), weight)
     # back to the clip's own brightness and contrast (all channels together, so the colours do change)
     out = (out - out.mean()) / (out.std() + 1e-6) * rgb.std() + rgb.mean()
     alpha = rng.random()

@@ -18,7 +18,8 @@ REQUIRED = ("name", "model", "config", "data", "train")
 DATA_SOURCES = ("street-cache", "street")
 # "init": the model a recipe continues (a run's export/ or a checkpoint), so a later recipe improves the
 # default rather than starting over
-KNOWN = set(REQUIRED) | {"_base_", "_comment", "hardware", "threads", "augment", "description", "init"}
+# no "hardware": run_recipe writes the one the run used (train.device: cuda -> the GPU, else the CPU)
+KNOWN = set(REQUIRED) | {"_base_", "_comment", "threads", "augment", "description", "init"}
 
 
 def _merge(base: Dict[str, Any], child: Dict[str, Any]) -> Dict[str, Any]:

@@ -206,11 +206,11 @@ def render_device(spec: CacheSpec, wanted: str, log: Callable[[dict], None] = la
     agrees = (score["labels_equal"] >= AGREEMENT_BOUNDS["labels_equal"]
               and score["depth_rel_median"] <= AGREEMENT_BOUNDS["depth_rel_median"]
               and score["rgb_abs_mean"] <= AGREEMENT_BOUNDS["rgb_abs_mean"])
-    faster = t1 - t0 < t2 - t1
-    log({"event": "render-device", "device": wanted if agrees and faster else "cpu", "tried": wanted,
-         "unit": f"{kind}-{seed}", "agreement_with_cpu": {k: round(v, 5) for k, v in score.items()},
+    device = wanted if agrees and t1 - t0 < t2 - t1 else "cpu"
+    log({"event": "render-device", "device": device, "tried": wanted, "unit": f"{kind}-{seed}",
+         "agreement_with_cpu": {k: round(v, 5) for k, v in score.items()},
          "seconds": {wanted: round(t1 - t0, 3), "cpu": round(t2 - t1, 3)}})
-    return wanted if agrees and faster else "cpu"
+    return device
 
 
 def _worker(job: Tuple[CacheSpec, str, str, int, str]) -> str:

@@ -299,7 +299,7 @@ def run(args) -> Dict:
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
     class_weights = seg_class_weights(args.class_weights, train_data, config.segmentation.num_classes)
-    losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights).to(device)
+    losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights)
     results: List[StageResult] = []
     d18: Optional[SingleFrameNet] = None
     done: List[str] = []
@@ -364,10 +364,11 @@ def run(args) -> Dict:
         else:
             params_frozen = FREEZE_POLICIES[args.freeze]
             _set_trainable(model, params_frozen)
-            step_module = MilaClipStep(model, make_weighting(args.weighting, TASKS).to(device),
+            # moved as a whole, as the pre-training step is: its losses' class weights go with it
+            step_module = MilaClipStep(model, make_weighting(args.weighting, TASKS),
                                        train_slow="slow" not in params_frozen,
                                        adv_weight=args.adv_weight, fast_only_weight=args.fast_only_weight,
-                                       task_losses=losses)
+                                       task_losses=losses).to(device)
 
             def sample():
                 plan = sample_clip_plan(rng, args.k_min, args.k_max, config.ila.memory, args.max_fast_frames)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GPU runs on a lent machine, as one command under its 10-minute limit (training/README.md, "GPU
-# runs"): render the recipes' data cache (on the GPU where its render agrees with the CPU's,
+# runs"): render the recipes' data caches (on the GPU where its render agrees with the CPU's,
 # else on every CPU), train every recipe of RECIPES side by side on the one GPU (a 128x256 model
 # leaves most of an H200 idle), each for what is left of DEVICE_SECONDS after POST_TRAIN_SECONDS
 # (data loading, evaluation, export, packing; never more than its recipe's budget), then evaluate and
@@ -39,8 +39,11 @@ log=$OUT/device.log
   "$PYTHON" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
   echo "recipes: $*"; } 2>&1 | tee "$log"
 
-# one cache for all: recipes of the same data share its key, and rendering once saves the machine's minutes
-"$PYTHON" training/scripts/render_cache.py "$1" --device "${RENDER_DEVICE:-auto}" 2>&1 | tee -a "$log"
+# every recipe's cache before any run starts, one after the other: runs side by side must not render the
+# same units at once, and recipes of the same data share one key (the second finds nothing to render)
+for recipe in "$@"; do
+  "$PYTHON" training/scripts/render_cache.py "$recipe" --device "${RENDER_DEVICE:-auto}" 2>&1 | tee -a "$log"
+done
 echo "cache ready after $SECONDS s" | tee -a "$log"
 
 budget=$((deadline - SECONDS - margin))

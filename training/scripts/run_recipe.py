@@ -37,8 +37,6 @@ def cpu_name() -> str:
 def gpu_name() -> str:
     import torch
 
-    if not torch.cuda.is_available():
-        return "CUDA (no GPU visible)"
     return f"{torch.cuda.get_device_name(0)} (CUDA {torch.version.cuda}, torch {torch.__version__}), {cpu_name()}"
 
 
@@ -68,6 +66,13 @@ def main(argv=None) -> int:
         if value is not None:
             recipe["train"][key] = value
     on_gpu = str(recipe["train"].get("device", "cpu")).startswith("cuda")
+    if on_gpu:
+        import torch
+
+        if not torch.cuda.is_available():
+            print(f"error: {args.recipe} trains on {recipe['train']['device']}, but torch sees no CUDA GPU here; "
+                  f"--device cpu rehearses it on the CPU", file=sys.stderr)
+            return 2
     init = args.init or recipe.get("init")  # a recipe that continues another model names it
     if init and not Path(init).exists():
         print(f"error: {init} does not exist: this recipe continues that model; build it first "
@@ -86,7 +91,8 @@ def main(argv=None) -> int:
     flags = ["--out", str(out), "--threads", str(threads), "--eval-frames", str(spec.eval_frames),
              "--augment", json.dumps(recipe.get("augment") or {})]
     if recipe["data"]["source"] == "street-cache":
-        render_on = args.render_device if on_gpu or args.render_device == "cpu" else "cpu"
+        # "auto" renders on the GPU only for a GPU recipe; an explicit device is tried whatever the recipe
+        render_on = "cpu" if args.render_device == "auto" and not on_gpu else args.render_device
         folder = build_cache(spec, Path(args.cache_root), threads, log, render_on)
         flags += ["--data", "street-cache", "--cache-dir", str(folder)]
         # the renderer's version names the data the run saw: a later renderer renders this recipe differently

@@ -100,7 +100,7 @@ def test_class_pixel_counts_count_every_labelled_training_pixel(cache):
 
 def test_recipe_inherits_its_base_and_becomes_trainer_flags(tmp_path):
     (tmp_path / "base.json").write_text(json.dumps({
-        "hardware": "cpu", "config": str(CONFIGS / "tiny.json"),
+        "config": str(CONFIGS / "tiny.json"),
         "data": {"source": "street-cache", "train_seeds": [1000000, 2], "singles_per_seed": 1,
                  "clip_seeds": [1500000, 1], "clip_frames": 4, "eval_seeds": [2], "eval_frames": 2},
         "train": {"lr": 1e-3, "freeze": "slow", "mf": True}}))

@@ -51,7 +51,7 @@ def test_a_recipe_continues_the_model_it_names(tmp_path, capsys):
 
 def test_command_line_overrides_are_recorded_and_rehearse_a_gpu_recipe_on_the_cpu(tmp_path):
     gpu = tmp_path / "gpu.json"
-    gpu.write_text(json.dumps({"_base_": str(RECIPE), "name": "gpu-rehearsal", "hardware": "cuda",
+    gpu.write_text(json.dumps({"_base_": str(RECIPE), "name": "gpu-rehearsal",
                                "train": {"device": "cuda", "time_budget": 999}}))
     out = tmp_path / "run"
     assert run_recipe.main([str(gpu), "--out", str(out), "--cache-root", str(tmp_path / "cache"), "--no-ship",
@@ -62,3 +62,13 @@ def test_command_line_overrides_are_recorded_and_rehearse_a_gpu_recipe_on_the_cp
     assert recipe["hardware"].endswith("no GPU")
     start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
     assert start["device"] == "cpu" and abs(sum(start["budgets_s"].values()) - 7) < 1e-6
+
+
+def test_a_gpu_recipe_without_a_gpu_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # also on a machine that has one
+    gpu = tmp_path / "gpu.json"
+    gpu.write_text(json.dumps({"_base_": str(RECIPE), "name": "gpu-run", "train": {"device": "cuda"}}))
+    assert run_recipe.main([str(gpu), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "c")]) == 2
+    assert "torch sees no CUDA GPU" in capsys.readouterr().err and not (tmp_path / "o").exists()
