@@ -133,6 +133,31 @@ export function continuedRuns(runDir: string): RunRef[] {
   return chain;
 }
 
+/** Stages of the run this one continues, carried into this model (inheritedStages). */
+type Inherited = { from: RunRef; done: Json[] } | null;
+
+/** The stages a model carries from the run it continues when its "init" is that run's
+ * `checkpoint-after-<stage>.pt`: that run's finished stages up to and including <stage> (its later
+ * stages are not in this model), so the card and the page count their time. Null for any other init. */
+export function inheritedStages(runDir: string, chain: RunRef[]): Inherited {
+  const init = needJson(join(runDir, 'recipe.json'), 'the training recipe').init;
+  const stage = typeof init === 'string' ? /checkpoint-after-([a-z-]+)\.pt$/.exec(init)?.[1] : undefined;
+  if (!stage || chain.length === 0) return null;
+  const from = chain[0];
+  const done = readLog(join(from.dir, 'train_log.jsonl')).filter((e) => e.event === 'stage-done');
+  const last = done.findIndex((e) => e.stage === stage);
+  if (last < 0) throw new ModelCardError(`${from.dir}/train_log.jsonl: no finished stage "${stage}", which "init" names`);
+  return { from, done: done.slice(0, last + 1) };
+}
+
+const inheritedSeconds = (inherited: Inherited): number => (inherited?.done ?? []).reduce((s, d) => s + Number(d.seconds), 0);
+
+function inheritedText(inherited: Inherited): string {
+  if (!inherited) return '';
+  const stages = inherited.done.map((d) => d.stage).join(', ');
+  return `; plus ${num(inheritedSeconds(inherited), 0)} s of \`${String(inherited.from.recipe.model)}\`'s run (${stages}): this run starts from its state after them ("init")`;
+}
+
 function section(title: string, intro: string, path: string): string {
   return `## ${title}\n\n${intro}\n\n${embed(readFileSync(path, 'utf8'), 1)}\n\n`;
 }
@@ -178,15 +203,20 @@ function lossTable(log: Json[]): string {
   ].join('\n');
 }
 
-function stageTable(log: Json[], start: Json): string {
+function stageTable(log: Json[], start: Json, inherited: Inherited): string {
   const budgets = (start.budgets_s ?? {}) as Record<string, number | null>;
-  const done = log.filter((e) => e.event === 'stage-done');
-  if (done.length === 0) throw new ModelCardError('train_log.jsonl has no "stage-done" event: no stage finished');
-  const rows = done.map((d) => {
+  const own = log.filter((e) => e.event === 'stage-done');
+  if (own.length === 0) throw new ModelCardError('train_log.jsonl has no "stage-done" event: no stage finished');
+  const row = (d: Json, name: string, budget: unknown) => {
     const steps = Number(d.steps);
     const seconds = Number(d.seconds);
-    return `| ${d.stage} | ${steps} | ${num(seconds, 0)} | ${num(seconds / 60, 1)} | ${num(budgets[String(d.stage)], 0)} | ${steps > 0 ? num(seconds / steps, 2) : '-'} |`;
-  });
+    return `| ${name} | ${steps} | ${num(seconds, 0)} | ${num(seconds / 60, 1)} | ${num(budget, 0)} | ${steps > 0 ? num(seconds / steps, 2) : '-'} |`;
+  };
+  const done = [...(inherited?.done ?? []), ...own];
+  const rows = [
+    ...(inherited?.done ?? []).map((d) => row(d, `${d.stage} (in \`${String(inherited?.from.recipe.model)}\`'s run, continued from its end)`, null)),
+    ...own.map((d) => row(d, String(d.stage), budgets[String(d.stage)])),
+  ];
   const total = done.reduce((s, d) => s + Number(d.seconds), 0);
   rows.push(`| **all stages** | ${done.reduce((s, d) => s + Number(d.steps), 0)} | ${num(total, 0)} | ${num(total / 60, 1)} | | |`);
   return ['| stage | steps | seconds | minutes | budget (s) | s/step |', '|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
@@ -356,6 +386,7 @@ export function renderModelCard(runDir: string, modelDir: string, real: RealFoot
   const info = evals[0].float16.info ?? {};
   const threads = start.threads === undefined ? '' : `, ${JSON.stringify(start.threads)} threads`;
   const chain = continuedRuns(runDir); // the runs this one continues: sections it lacks come from them
+  const inherited = inheritedStages(runDir, chain);
 
   return `# ${id}: MILA trained on rendered street video
 
@@ -383,7 +414,7 @@ ${size.files} weight shard(s), ${storageOf(modelJson)}: **${bytesText(size.total
 
 - recipe: **${String(recipe.name)}** (model id \`${String(recipe.model)}\`)
 - hardware: ${String(recipe.hardware)}; device \`${String(start.device ?? '?')}\`${threads}
-- time: ${num(summary.train_seconds, 0)} s of training (the stages, summed over resumed processes), ${num(summary.eval_seconds, 0)} s of evaluation, ${num(summary.total_seconds, 0)} s in all (\`summary.json\`)
+- time: ${num(summary.train_seconds, 0)} s of training (the stages, summed over resumed processes), ${num(summary.eval_seconds, 0)} s of evaluation, ${num(summary.total_seconds, 0)} s in all (\`summary.json\`)${inheritedText(inherited)}
 
 The recipe (\`recipe.json\`):
 
@@ -393,7 +424,7 @@ ${JSON.stringify(recipe, null, 2)}
 
 ### Time per stage (\`stage-done\` events of \`train_log.jsonl\`)
 
-${stageTable(log, start)}
+${stageTable(log, start, inherited)}
 
 ### Losses at the start and the end of each stage (\`train_log.jsonl\`)
 
@@ -444,12 +475,14 @@ export function renderModelAbout(runDir: string, modelDir: string, real: RealFoo
   const recipe = needJson(join(runDir, 'recipe.json'), 'the training recipe');
   const summary = needJson(join(runDir, 'summary.json'), "train.py's summary");
   const name = String(needJson(join(modelDir, 'model.json'), 'the converted model').name);
+  // a model continued from a stage of another run ("checkpoint-after-<stage>.pt") carries that stage's minutes
+  const inherited = inheritedStages(runDir, continuedRuns(runDir));
   return modelAbout({
     dataSource: (recipe.data as Json | undefined)?.source,
-    trainSeconds: summary.train_seconds,
+    trainSeconds: typeof summary.train_seconds === 'number' ? summary.train_seconds + inheritedSeconds(inherited) : summary.train_seconds,
     hardware: String(recipe.hardware),
     realFootage: real.find((r) => r.model === name) ?? null,
-    init: recipe.init,
+    init: inherited ? inherited.from.recipe.init : recipe.init,
   });
 }
 

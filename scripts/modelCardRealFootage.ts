@@ -119,10 +119,14 @@ export function trainingDataText(dataSource: unknown): string {
   return 'data its recipe does not name';
 }
 
-/** The model a recipe's "init" continued: its run folder is named <model>_<recipe details> (training/recipes/). */
+/** The model a recipe's "init" continued: its run folder is named <model>_<recipe details> (training/recipes/),
+ * a kept export training/exports/<model>. */
 export function parentModelName(init: string): string {
-  const run = init.split('/').find((part, i, parts) => i > 0 && parts[i - 1] === 'runs');
-  return run ? run.split('_')[0] : 'an earlier model';
+  const parts = init.split('/');
+  const after = (folder: string) => parts.find((part, i) => i > 0 && parts[i - 1] === folder && part !== '');
+  const run = after('runs');
+  const kept = after('exports');
+  return run ? run.split('_')[0] : (kept ?? 'an earlier model');
 }
 
 /** The line the page shows: what the model was trained on, for how long, and how it does on real footage. */

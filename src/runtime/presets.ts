@@ -14,11 +14,11 @@ export const CITYSCAPES_COLORS: [number, number, number][] = [
 ];
 
 /**
- * The model the page opens on: `public/models/mila-street-v11/`, trained by the project's training
- * code on its rendered street video only (see its model card, public/models/mila-street-v11/README.md).
+ * The model the page opens on: `public/models/mila-street-v16/`, trained by the project's training
+ * code on its rendered street video only (see its model card, public/models/mila-street-v16/README.md).
  * Its architecture comes from its own model.json; `fullSizeConfig` below is the paper-sized one.
  */
-export const DEFAULT_MODEL_ID = 'mila-street-v11';
+export const DEFAULT_MODEL_ID = 'mila-street-v16';
 
 /** `public/models/tiny/`: random weights, for tests (`npm run make-tiny`). */
 export const TINY_MODEL_ID = 'tiny';

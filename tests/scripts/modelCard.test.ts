@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, exi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ModelCardError, renderModelCard } from '../../scripts/model-card';
+import { ModelCardError, renderModelAbout, renderModelCard } from '../../scripts/model-card';
 
 const FIXTURE = 'tests/fixtures/model-card-run';
 
@@ -117,6 +117,23 @@ describe('model card', () => {
     expect(renderModelCard(runDir, modelDir)).not.toContain('| slow | 99.0 |');
     writeRecipe(prev, { name: 'prev-run', model: 'mila-street-v0b', init: join(runDir, 'export') });
     expect(() => renderModelCard(runDir, modelDir)).toThrow(/"init" chain comes back to/);
+  });
+
+  it('counts the stages a model carries from a checkpoint-after-<stage> of the run it continues', () => {
+    const prev = join(tmp, 'prev');
+    cpSync(FIXTURE, prev, { recursive: true });
+    writeFileSync(join(prev, 'recipe.json'), JSON.stringify({ name: 'prev-run', model: 'mila-street-v0b', init: '../exports/mila-street-v0' }));
+    const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
+    writeFileSync(join(runDir, 'recipe.json'), JSON.stringify({ ...recipe, init: join(prev, 'checkpoint-after-pretrain-fast.pt') }));
+    const card = renderModelCard(runDir, modelDir);
+    // prev's pretrain-slow and pretrain-fast (24.3 + 12.1 s), not its mila stage, then this run's 62 s
+    expect(card).toContain("plus 36 s of `mila-street-v0b`'s run (pretrain-slow, pretrain-fast): this run starts from its state after them");
+    expect(card).toContain("| pretrain-fast (in `mila-street-v0b`'s run, continued from its end) | 100 | 12 |");
+    expect(card).toContain('| **all stages** | 700 | 97 |');
+    const about = renderModelAbout(runDir, modelDir, []);
+    expect(about.summary).toContain('for 2 more min (after mila-street-v0)'); // (62 + 36.4) s, after prev's own init
+    writeFileSync(join(runDir, 'recipe.json'), JSON.stringify({ ...recipe, init: join(prev, 'checkpoint-after-warmup.pt') }));
+    expect(() => renderModelCard(runDir, modelDir)).toThrow(/no finished stage "warmup"/);
   });
 
   it('says when float32 was checked on fewer frames, and compares on those frames', () => {

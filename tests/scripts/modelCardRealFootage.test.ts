@@ -145,5 +145,7 @@ describe('the about line of a continued model', () => {
     });
     expect(about.summary).toContain('for 60 more min (after mila-street-v1) on 2 CPUs');
     expect(parentModelName('/abs/checkpoint.pt')).toBe('an earlier model');
+    expect(parentModelName('../exports/mila-street-v11')).toBe('mila-street-v11');
+    expect(parentModelName('training/exports/mila-street-v11/')).toBe('mila-street-v11');
   });
 });

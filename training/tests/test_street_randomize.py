@@ -1,5 +1,6 @@
 """Domain randomisation (mila.street.randomize): plain renders unchanged, determinism per seed,
 every factor inside its range and visible in the image, labels and depth aligned with the RGB."""
+import colorsys
 import dataclasses
 import hashlib
 
@@ -213,6 +214,29 @@ def test_appearance_retextures_the_rgb_only():
                     RandomizeSpec(photometric=False))
     assert torch.equal(plain.labels, textured.labels) and torch.equal(plain.depth, textured.depth)
     assert (plain.rgb.float() - textured.rgb.float()).abs().mean() > 10
+
+
+def test_natural_classes_mostly_keep_their_real_colours_and_the_rest_take_any_hue():
+    draws = [R.draw(s) for s in range(1_000_000, 1_000_400)]
+
+    def hsv(rgb):
+        return np.array(colorsys.rgb_to_hsv(*rgb))
+
+    for cls, (hue, sat, val) in R.NATURAL_HSV.items():
+        natural = []
+        for d in draws:
+            h, s, v = hsv(d.tex_col1[cls])
+            family = [(hue, sat, val)] + ([R.DRY_GROUND_HSV] if cls == C.TERRAIN else [])
+            inside = any(lo_h <= h <= hi_h and lo_s <= s <= hi_s and lo_v <= v <= hi_v
+                         for (lo_h, hi_h), (lo_s, hi_s), (lo_v, hi_v) in family)
+            # the second colour is a darker shade of the first (random pairs almost never are)
+            shade = d.tex_col2[cls] / np.maximum(d.tex_col1[cls], 1e-9)
+            natural.append(inside and np.ptp(shade) < 1e-6 and 0.35 <= shade[0] <= 0.85)
+        assert abs(np.mean(natural) - R.NATURAL_SHARE) < 0.07, cls
+    grass = [hsv(d.tex_col1[C.TERRAIN])[0] for d in draws]
+    assert np.mean([0.17 <= h <= 0.33 for h in grass]) > 0.4  # lawns are mostly green
+    hues = np.array([hsv(d.tex_col1[C.CAR])[0] for d in draws])
+    assert np.histogram(hues, bins=6, range=(0, 1))[0].min() > 30  # other classes: any hue
 
 
 def test_texture_patterns_lie_in_zero_one_and_vary():

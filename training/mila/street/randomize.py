@@ -12,7 +12,9 @@ group off leaves the others' values unchanged. Groups:
 - photometric: exposure, white balance, gamma, contrast, vignetting, sensor noise, motion and
   defocus blur, JPEG compression (RGB only: labels and depth are untouched);
 - appearance: random procedural or photographic textures in random colours and scales per class,
-  random sky colours;
+  random sky colours; on road, sidewalk, vegetation and terrain most of those colours are the
+  class's real ones (grey asphalt, pale paving, green leaves, green or dry grass), so colour stays
+  the cue it is in real footage while the textures still vary;
 - layouts: open blocks (plazas with crowds, lawns with paths, parking lots with rows of parked
   cars), more pedestrians and parked cars (scene.build_scene(seed, layouts=True)).
 Geometric factors (camera, distortion) move labels and depth with the RGB: they change the rays.
@@ -24,6 +26,7 @@ from typing import Optional
 
 import numpy as np
 
+from .classes import ROAD, SIDEWALK, TERRAIN, VEGETATION
 from .route import camera_poses, intrinsics
 from .scene import StreetScene
 
@@ -37,6 +40,20 @@ RANGES = {  # documented ranges; tests check draws stay inside them
     "yaw_deg": (-90.0, 90.0),
 }
 SIDEWAYS_DEG = (15.0, 90.0)  # a turned camera's angle from the heading
+# Classes whose colour a real camera sees within a narrow family: the hue, saturation and value
+# ranges of their HSV draws. Arbitrary colours stay random colour's job in the other views; these
+# keep lawns and leaves green in most randomised views, as in the world (v1-v11 drew every class's
+# colour from all hues, and learnt to ignore colour: a grey input changed their real-photo results
+# by 0.5 points, and lawns came out as road).
+NATURAL_HSV = {
+    ROAD: ((0.0, 1.0), (0.0, 0.12), (0.12, 0.55)),     # road: asphalt, any tint, barely saturated
+    SIDEWALK: ((0.04, 0.14), (0.0, 0.25), (0.35, 0.8)),    # sidewalk: concrete and pavers
+    VEGETATION: ((0.16, 0.40), (0.3, 0.85), (0.1, 0.5)),     # vegetation: leaves
+    TERRAIN: ((0.17, 0.33), (0.35, 0.8), (0.25, 0.65)),   # terrain: grass ...
+}
+DRY_GROUND_HSV = ((0.05, 0.14), (0.2, 0.6), (0.25, 0.65))  # ... or, in DRY_GROUND_SHARE of draws, soil
+DRY_GROUND_SHARE = 0.3
+NATURAL_SHARE = 0.75  # of the views, per natural class: its retexture colours come from NATURAL_HSV
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,15 @@ def _colour(rng):
     return np.array(colorsys.hsv_to_rgb(h, s, v))
 
 
+def _natural_colours(rng, cls: int):
+    """col1, col2 of a natural class (NATURAL_HSV): a colour of its family and a darker shade of it."""
+    dry = rng.random() < DRY_GROUND_SHARE  # drawn for every class: one stream length whatever the class
+    ranges = DRY_GROUND_HSV if dry and cls == TERRAIN else NATURAL_HSV[cls]
+    h, s, v = (rng.uniform(lo, hi) for lo, hi in ranges)
+    col1 = np.array(colorsys.hsv_to_rgb(h, s, v))
+    return col1, col1 * rng.uniform(0.35, 0.85)
+
+
 def draw(seed: int) -> Draw:
     rng = np.random.default_rng([seed, 0xD0])
     lo, hi = RANGES["height"]
@@ -128,6 +154,11 @@ def draw(seed: int) -> Draw:
     tex_mix = rng.uniform(0.4, 1.0, NUM_CLASSES)
     # drawn last, so the factors above keep the values they had before the turned camera existed
     yaw = 0.0 if rng.random() < 0.5 else rng.choice([-1.0, 1.0]) * rng.uniform(*SIDEWAYS_DEG)
+    for cls in NATURAL_HSV:  # after yaw, for the same reason; drawn whether used or not
+        natural = rng.random() < NATURAL_SHARE
+        c1, c2 = _natural_colours(rng, cls)
+        if natural:
+            col1[cls], col2[cls] = c1, c2
     return Draw(height, float(-np.radians(pitch_down)), float(np.radians(roll)), float(np.radians(hfov)),
                 float(distortion), on_sidewalk, float(shake), exposure, white_balance, gamma, float(contrast),
                 float(noise), float(vignette), float(motion), float(motion_angle), float(defocus), jpeg_quality,
