@@ -139,8 +139,7 @@ type Inherited = { from: RunRef; done: Json[] } | null;
 /** The stages a model carries from the run it continues when its "init" is that run's
  * `checkpoint-after-<stage>.pt`: that run's finished stages up to and including <stage> (its later
  * stages are not in this model), so the card and the page count their time. Null for any other init. */
-export function inheritedStages(runDir: string, chain: RunRef[]): Inherited {
-  const init = needJson(join(runDir, 'recipe.json'), 'the training recipe').init;
+export function inheritedStages(init: unknown, chain: RunRef[]): Inherited {
   const stage = typeof init === 'string' ? /checkpoint-after-([a-z-]+)\.pt$/.exec(init)?.[1] : undefined;
   if (!stage || chain.length === 0) return null;
   const from = chain[0];
@@ -386,7 +385,7 @@ export function renderModelCard(runDir: string, modelDir: string, real: RealFoot
   const info = evals[0].float16.info ?? {};
   const threads = start.threads === undefined ? '' : `, ${JSON.stringify(start.threads)} threads`;
   const chain = continuedRuns(runDir); // the runs this one continues: sections it lacks come from them
-  const inherited = inheritedStages(runDir, chain);
+  const inherited = inheritedStages(recipe.init, chain);
 
   return `# ${id}: MILA trained on rendered street video
 
@@ -476,7 +475,7 @@ export function renderModelAbout(runDir: string, modelDir: string, real: RealFoo
   const summary = needJson(join(runDir, 'summary.json'), "train.py's summary");
   const name = String(needJson(join(modelDir, 'model.json'), 'the converted model').name);
   // a model continued from a stage of another run ("checkpoint-after-<stage>.pt") carries that stage's minutes
-  const inherited = inheritedStages(runDir, continuedRuns(runDir));
+  const inherited = inheritedStages(recipe.init, continuedRuns(runDir));
   return modelAbout({
     dataSource: (recipe.data as Json | undefined)?.source,
     trainSeconds: typeof summary.train_seconds === 'number' ? summary.train_seconds + inheritedSeconds(inherited) : summary.train_seconds,
