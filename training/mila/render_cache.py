@@ -3,7 +3,8 @@
 A cache is a folder keyed by the renderer's version (a hash of `mila/street/*.py`), the frame size,
 the depth range and the seed lists, so a changed renderer or size never reads stale frames. It holds
 one file per unit of work, so building is parallel (one process per CPU) and resumable (finished
-units are kept):
+units are kept), and a new cache takes the units it shares with a sibling cache (say, more clip seeds
+on the same renderer) as hard links instead of rendering them again:
 - `single-<seed>.npz`: `singles_per_seed` frames of one training seed spread over its drive
   (single-frame pre-training wants many distinct, uncorrelated frames);
 - `clip-<seed>.npz`: `clip_frames` consecutive frames of one seed (the MILA stage trains on clips);
@@ -226,6 +227,46 @@ def _worker(job: Tuple[CacheSpec, str, str, int, str]) -> str:
     return path.name
 
 
+# what a unit's frames depend on besides its kind and seed (the renderer version is checked on its own)
+_SHARED_FIELDS = ("height", "width", "max_depth", "randomize")
+_FRAMES_FIELD = {"single": "singles_per_seed", "clip": "clip_frames", "eval": "eval_frames"}
+
+
+def _same_unit_frames(a: Dict, b: Dict, kind: str) -> bool:
+    return all(a.get(f) == b.get(f) for f in _SHARED_FIELDS + (_FRAMES_FIELD[kind],))
+
+
+def reuse_sibling_units(spec: CacheSpec, folder: Path, todo: List[Tuple[str, int]]) -> List[Tuple[str, int]]:
+    """Link into `folder` the units of `todo` that a sibling cache of the same renderer already holds
+    with the same frames; returns the units still to render."""
+    mine = {"renderer": renderer_version(), **json.loads(json.dumps(dataclasses.asdict(spec)))}
+    siblings = []
+    for other in sorted(folder.parent.glob("*/spec.json")):
+        if other.parent == folder:
+            continue
+        try:
+            theirs = json.loads(other.read_text())
+        except (OSError, ValueError):
+            continue  # a half-written or foreign spec.json: not a cache to borrow from
+        if theirs.get("renderer") == mine["renderer"]:
+            siblings.append((other.parent, theirs))
+    left = []
+    for kind, seed in todo:
+        source = next((f for f, theirs in siblings if _same_unit_frames(mine, theirs, kind)
+                       and _unit_path(f, kind, seed).exists()), None)
+        if source is None:
+            left.append((kind, seed))
+            continue
+        target = _unit_path(folder, kind, seed)
+        try:
+            target.hardlink_to(_unit_path(source, kind, seed))
+        except OSError:  # another file system, or links not allowed: copy (atomically, as a render is written)
+            tmp = target.with_suffix(".tmp.npz")
+            tmp.write_bytes(_unit_path(source, kind, seed).read_bytes())
+            tmp.replace(target)
+    return left
+
+
 def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict], None] = lambda e: None,
                 device: str = "cpu") -> Path:
     """Render the units not yet in `root/<key>/`, `workers` processes at a time, on `device` ("cpu",
@@ -233,10 +274,12 @@ def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict],
     folder = Path(root) / spec.key()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "spec.json").write_text(json.dumps({"renderer": renderer_version(), **dataclasses.asdict(spec)}) + "\n")
-    todo = [(k, s) for k, s in spec.units() if not _unit_path(folder, k, s).exists()]
+    missing = [(k, s) for k, s in spec.units() if not _unit_path(folder, k, s).exists()]
+    todo = reuse_sibling_units(spec, folder, missing)
     total = len(spec.units())
     randomized = sum(spec.is_randomized(k, s) for k, s in spec.units())
-    log({"event": "cache", "folder": str(folder), "units": total, "randomized": randomized, "to_render": len(todo),
+    log({"event": "cache", "folder": str(folder), "units": total, "randomized": randomized, "reused": len(missing) - len(todo),
+         "to_render": len(todo),
          "workers": workers})
     if todo:
         device = render_device(spec, device, log)

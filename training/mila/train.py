@@ -38,7 +38,8 @@ from .steps import MilaClipStep, SingleFrameNet, SingleFrameStep, TaskLosses
 
 STAGES = ("pretrain-slow", "pretrain-fast", "mila")
 # MILA-stage freeze policies: which top-level parts of the model do not train
-FREEZE_POLICIES = {"none": (), "slow": ("slow",), "slow+decoders": ("slow", "decoders"), "slow+fast": ("slow", "fast")}
+FREEZE_POLICIES = {"none": (), "slow": ("slow",), "slow+decoders": ("slow", "decoders"), "slow+fast": ("slow", "fast"),
+                   "slow+fast+decoders": ("slow", "fast", "decoders")}
 
 
 

@@ -16,6 +16,15 @@ SPEC = CacheSpec(height=32, width=64, train_seeds=(1000001,), singles_per_seed=2
                  clip_frames=3, eval_seeds=(2,), eval_frames=2)
 
 
+def record_renders(monkeypatch) -> list:
+    """The (kind, seed) of every unit build_cache renders from now on (each still renders)."""
+    import mila.render_cache as rc
+
+    rendered, real = [], rc.render_unit
+    monkeypatch.setattr(rc, "render_unit", lambda spec, kind, seed, device="cpu": rendered.append((kind, seed)) or real(spec, kind, seed, device))
+    return rendered
+
+
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory) -> Path:
     return build_cache(SPEC, tmp_path_factory.mktemp("cache"), workers=1)
@@ -54,13 +63,35 @@ def test_key_depends_on_size_seeds_and_renderer(monkeypatch):
 
 def test_rebuild_renders_only_missing_units(cache, monkeypatch):
     (cache / "clip-1000002.npz").unlink()
-    rendered = []
-    import mila.render_cache as rc
-
-    real = rc.render_unit
-    monkeypatch.setattr(rc, "render_unit", lambda spec, kind, seed, device="cpu": rendered.append((kind, seed)) or real(spec, kind, seed, device))
+    rendered = record_renders(monkeypatch)
     build_cache(SPEC, cache.parent, workers=1)
     assert rendered == [("clip", 1000002)]
+
+
+def test_a_cache_with_more_seeds_links_the_units_a_sibling_has_and_renders_only_the_new_ones(tmp_path, monkeypatch):
+    first = build_cache(SPEC, tmp_path, workers=1)
+    rendered = record_renders(monkeypatch)
+    more_clips = dataclasses.replace(SPEC, clip_seeds=(1000002, 1000003))
+    second = build_cache(more_clips, tmp_path, workers=1)
+    assert second != first and rendered == [("clip", 1000003)]
+    for name in ("single-1000001.npz", "clip-1000002.npz", "eval-2.npz"):
+        assert (second / name).read_bytes() == (first / name).read_bytes()
+        assert (second / name).stat().st_ino == (first / name).stat().st_ino  # linked, not copied
+    # a different clip length or size changes a unit's frames: nothing of that kind is borrowed
+    rendered.clear()
+    build_cache(dataclasses.replace(SPEC, clip_frames=4), tmp_path, workers=1)
+    assert rendered == [("clip", 1000002)]
+    rendered.clear()
+    build_cache(dataclasses.replace(SPEC, width=66), tmp_path, workers=1)
+    assert sorted(rendered) == [("clip", 1000002), ("eval", 2), ("single", 1000001)]
+
+
+def test_units_of_another_renderer_version_are_never_borrowed(tmp_path, monkeypatch):
+    build_cache(SPEC, tmp_path, workers=1)
+    monkeypatch.setattr("mila.render_cache.renderer_version", lambda: "changed")
+    rendered = record_renders(monkeypatch)
+    build_cache(SPEC, tmp_path, workers=1)
+    assert len(rendered) == 3
 
 
 def test_eval_seeds_must_be_held_out():

@@ -54,24 +54,39 @@ def test_mila_step_trains_fast_ila_and_discriminator_but_not_a_frozen_slow_net()
     assert step.weighting.log_vars.abs().sum() > 0
 
 
-def test_freezing_both_backbones_trains_only_ila_and_the_decoders():
+def _mila_steps_under(policy: str):
+    """A fresh model frozen by `policy`, then two MILA steps on fake clips: the model, its trainable
+    parameters, the state keys that changed, and which parts were in training mode."""
     torch.manual_seed(0)
     cfg = _cfg()
     model = MilaModel(cfg, with_discriminator=False)
-    params = _set_trainable(model, FREEZE_POLICIES["slow+fast"])
-    assert not model.slow.training and not model.fast.training and model.ila.training
+    params = _set_trainable(model, FREEZE_POLICIES[policy])
     before = {k: v.clone() for k, v in model.state_dict().items()}
     step = MilaClipStep(model, make_weighting("equal", TASKS), train_slow=False, adv_weight=0.0, fast_only_weight=0.5)
     data = FakeClips(cfg.input.height, cfg.input.width, cfg.segmentation.num_classes)
     plan = ClipPlan(k=3, segments=2, fast_offsets=(1, 2))
-    args = build_parser().parse_args(["--out", "unused", "--lr", "1e-3", "--freeze", "slow+fast"])
+    args = build_parser().parse_args(["--out", "unused", "--lr", "1e-3", "--freeze", policy])
     rng = random.Random(0)
+    training = {name: getattr(model, name).training for name in ("slow", "fast", "decoders", "ila")}
     run_stage("mila", step, params, lambda: (data.sample(2, plan.num_frames, rng), plan), None, 2, args,
               _ctx(), lambda e: None)
     changed = {k for k in before if not torch.equal(before[k], model.state_dict()[k])}
+    return model, params, changed, training
+
+
+def test_freezing_both_backbones_trains_only_ila_and_the_decoders():
+    _, _, changed, training = _mila_steps_under("slow+fast")
+    assert training == {"slow": False, "fast": False, "decoders": True, "ila": True}
     assert not any(k.startswith(("slow.", "fast.")) for k in changed)  # weights and BN statistics untouched
     for prefix in ("ila.segmentation.query", "decoders.segmentation.head"):
         assert any(k.startswith(prefix) for k in changed), prefix
+
+
+def test_freezing_everything_but_ila_keeps_slow_only_and_fast_only_exactly():
+    model, params, changed, training = _mila_steps_under("slow+fast+decoders")
+    assert {id(p) for p in params} == {id(p) for p in model.ila.parameters()}
+    assert training == {"slow": False, "fast": False, "decoders": False, "ila": True}
+    assert changed and all(k.startswith("ila.") for k in changed), sorted(changed)
 
 
 def test_plan_longer_than_clip_is_rejected():
