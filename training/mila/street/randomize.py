@@ -51,14 +51,8 @@ NATURAL_HSV = {
     VEGETATION: ((0.16, 0.40), (0.3, 0.85), (0.1, 0.5)),     # vegetation: leaves
     TERRAIN: ((0.17, 0.33), (0.35, 0.8), (0.25, 0.65)),   # terrain: grass ...
 }
-# A second family some natural classes take in a share of their draws: dry ground for terrain; setts,
-# cobbles and concrete for road and dark asphalt for sidewalk, so colour alone never tells road from
-# sidewalk (it does not in the world: old towns pave their roads; v16 learnt grey = road and drew
-# cobbled roads as sidewalk, and every MILA stage on these renders taught the fast net the same).
-DRY_GROUND_HSV = ((0.05, 0.14), (0.2, 0.6), (0.25, 0.65))
-SETTS_HSV = ((0.04, 0.14), (0.05, 0.3), (0.3, 0.7))
-ASPHALT_HSV = ((0.0, 1.0), (0.0, 0.12), (0.15, 0.5))
-ALTERNATE_HSV = {TERRAIN: (DRY_GROUND_HSV, 0.3), ROAD: (SETTS_HSV, 0.4), SIDEWALK: (ASPHALT_HSV, 0.25)}
+DRY_GROUND_HSV = ((0.05, 0.14), (0.2, 0.6), (0.25, 0.65))  # ... or, in DRY_GROUND_SHARE of draws, soil
+DRY_GROUND_SHARE = 0.3
 NATURAL_SHARE = 0.75  # of the views, per natural class: its retexture colours come from NATURAL_HSV
 
 
@@ -120,9 +114,8 @@ def _colour(rng):
 
 def _natural_colours(rng, cls: int):
     """col1, col2 of a natural class (NATURAL_HSV): a colour of its family and a darker shade of it."""
-    alternate, share = ALTERNATE_HSV.get(cls, (None, 0.0))
-    use_alternate = rng.random() < share  # drawn for every class: one stream length whatever the class
-    ranges = alternate if use_alternate else NATURAL_HSV[cls]
+    dry = rng.random() < DRY_GROUND_SHARE  # drawn for every class: one stream length whatever the class
+    ranges = DRY_GROUND_HSV if dry and cls == TERRAIN else NATURAL_HSV[cls]
     h, s, v = (rng.uniform(lo, hi) for lo, hi in ranges)
     col1 = np.array(colorsys.hsv_to_rgb(h, s, v))
     return col1, col1 * rng.uniform(0.35, 0.85)
