@@ -278,9 +278,8 @@ def build_cache(spec: CacheSpec, root: Path, workers: int, log: Callable[[dict],
     todo = reuse_sibling_units(spec, folder, missing)
     total = len(spec.units())
     randomized = sum(spec.is_randomized(k, s) for k, s in spec.units())
-    log({"event": "cache", "folder": str(folder), "units": total, "randomized": randomized, "reused": len(missing) - len(todo),
-         "to_render": len(todo),
-         "workers": workers})
+    log({"event": "cache", "folder": str(folder), "units": total, "randomized": randomized,
+         "reused": len(missing) - len(todo), "to_render": len(todo), "workers": workers})
     if todo:
         device = render_device(spec, device, log)
         bar = ProgressBar(len(todo), f"render cache ({device})")
