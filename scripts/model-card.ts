@@ -211,9 +211,10 @@ function stageTable(log: Json[], start: Json, inherited: Inherited): string {
     const seconds = Number(d.seconds);
     return `| ${name} | ${steps} | ${num(seconds, 0)} | ${num(seconds / 60, 1)} | ${num(budget, 0)} | ${steps > 0 ? num(seconds / steps, 2) : '-'} |`;
   };
-  const done = [...(inherited?.done ?? []), ...own];
+  const carried = inherited?.done ?? [];
+  const done = [...carried, ...own];
   const rows = [
-    ...(inherited?.done ?? []).map((d) => row(d, `${d.stage} (in \`${String(inherited?.from.recipe.model)}\`'s run, continued from its end)`, null)),
+    ...carried.map((d) => row(d, `${d.stage} (in \`${String(inherited?.from.recipe.model)}\`'s run, continued from its end)`, null)),
     ...own.map((d) => row(d, String(d.stage), budgets[String(d.stage)])),
   ];
   const total = done.reduce((s, d) => s + Number(d.seconds), 0);

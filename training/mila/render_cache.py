@@ -25,7 +25,7 @@ import multiprocessing as mp
 import random
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -76,6 +76,14 @@ class Randomization:
         from .street import RandomizeSpec
 
         return RandomizeSpec(self.camera, self.photometric, self.appearance, self.layouts)
+
+
+class UnitInputs(NamedTuple):
+    frames: Tuple[int, ...]
+    height: int
+    width: int
+    max_depth: float
+    randomize: Optional[object]  # mila.street.RandomizeSpec, or None for a plain render
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,6 +143,12 @@ class CacheSpec:
     def clip_start(self, seed: int) -> int:
         return random.Random(seed * 7 + 1).randint(0, int(world_frames()) - self.clip_frames)
 
+    def unit_inputs(self, kind: str, seed: int) -> "UnitInputs":
+        """What a unit is rendered from besides its seed and the renderer: two specs of one renderer
+        that agree here hold the same file for that unit."""
+        randomize = self.randomize.factors() if self.is_randomized(kind, seed) else None
+        return UnitInputs(tuple(self.frames_of(kind, seed)), self.height, self.width, self.max_depth, randomize)
+
     def units(self) -> List[Tuple[str, int]]:
         return ([("single", s) for s in self.train_seeds] + [("clip", s) for s in self.clip_seeds]
                 + [("eval", s) for s in self.eval_seeds])
@@ -161,9 +175,8 @@ def _unit_path(folder: Path, kind: str, seed: int) -> Path:
 def render_unit(spec: CacheSpec, kind: str, seed: int, device: str = "cpu") -> Dict[str, np.ndarray]:
     from .street import render_frames
 
-    randomize = spec.randomize.factors() if spec.is_randomized(kind, seed) else None
-    clip = render_frames(seed, spec.frames_of(kind, seed), spec.height, spec.width, FPS, device, spec.max_depth,
-                         randomize=randomize)
+    u = spec.unit_inputs(kind, seed)
+    clip = render_frames(seed, list(u.frames), u.height, u.width, FPS, device, u.max_depth, randomize=u.randomize)
     return {"rgb": clip.rgb[0].cpu().numpy(), "labels": clip.labels[0].cpu().numpy(),
             "depth": clip.depth[0].cpu().numpy().astype(np.float16)}
 
@@ -227,42 +240,33 @@ def _worker(job: Tuple[CacheSpec, str, str, int, str]) -> str:
     return path.name
 
 
-# what a unit's frames depend on besides its kind and seed (the renderer version is checked on its own)
-_SHARED_FIELDS = ("height", "width", "max_depth", "randomize")
-_FRAMES_FIELD = {"single": "singles_per_seed", "clip": "clip_frames", "eval": "eval_frames"}
-
-
-def _same_unit_frames(a: Dict, b: Dict, kind: str) -> bool:
-    return all(a.get(f) == b.get(f) for f in _SHARED_FIELDS + (_FRAMES_FIELD[kind],))
-
-
 def reuse_sibling_units(spec: CacheSpec, folder: Path, todo: List[Tuple[str, int]]) -> List[Tuple[str, int]]:
     """Link into `folder` the units of `todo` that a sibling cache of the same renderer already holds
-    with the same frames; returns the units still to render."""
-    mine = {"renderer": renderer_version(), **json.loads(json.dumps(dataclasses.asdict(spec)))}
+    rendered from the same inputs (CacheSpec.unit_inputs); returns the units still to render."""
     siblings = []
     for other in sorted(folder.parent.glob("*/spec.json")):
         if other.parent == folder:
             continue
         try:
-            theirs = json.loads(other.read_text())
-        except (OSError, ValueError):
+            saved = json.loads(other.read_text())
+            if saved.pop("renderer", None) == renderer_version():
+                siblings.append((other.parent, CacheSpec.from_saved(saved)))
+        except (OSError, ValueError, TypeError):
             continue  # a half-written or foreign spec.json: not a cache to borrow from
-        if theirs.get("renderer") == mine["renderer"]:
-            siblings.append((other.parent, theirs))
     left = []
     for kind, seed in todo:
-        source = next((f for f, theirs in siblings if _same_unit_frames(mine, theirs, kind)
-                       and _unit_path(f, kind, seed).exists()), None)
+        wanted = spec.unit_inputs(kind, seed)
+        source = next((_unit_path(f, kind, seed) for f, theirs in siblings
+                       if _unit_path(f, kind, seed).exists() and theirs.unit_inputs(kind, seed) == wanted), None)
         if source is None:
             left.append((kind, seed))
             continue
         target = _unit_path(folder, kind, seed)
         try:
-            target.hardlink_to(_unit_path(source, kind, seed))
+            target.hardlink_to(source)
         except OSError:  # another file system, or links not allowed: copy (atomically, as a render is written)
             tmp = target.with_suffix(".tmp.npz")
-            tmp.write_bytes(_unit_path(source, kind, seed).read_bytes())
+            tmp.write_bytes(source.read_bytes())
             tmp.replace(target)
     return left
 
