@@ -23,7 +23,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { modelAbout, readRealFootage, realFootageSection, RealFootageError, rebaseLinks, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
+import { modelAbout, readRealFootage, realFootagePackage, realFootageSection, RealFootageError, rebaseLinks, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
 
 export class ModelCardError extends Error {
   override name = 'ModelCardError';
@@ -108,6 +108,24 @@ function embed(markdown: string, level: number): string {
     .map((l) => (depth(l) > 0 ? '#'.repeat(Math.min(6, depth(l) + shift) - depth(l)) + l : l))
     .join('\n')
     .trim();
+}
+
+/** What the model was trained on, as the card's opening says it. */
+export function trainingDataParagraph(realPackage: string | null): string {
+  const rendered = `the project's procedural street renderer (\`training/mila/street/\`): synthetic roads, buildings,
+vehicles and people with exact labels and metric depth`;
+  const advice = `**Real footage (your own videos, the webcam) gets rough results.** For real video, train on
+Cityscapes-style data (\`training/README.md\`) and convert your checkpoint with \`npm run convert\`.`;
+  if (!realPackage)
+    return `**Trained only on rendered street video.** Every training frame came from ${rendered}, never a real camera
+frame. The evaluations below use held-out seeds of the same renderer (the bundled clips). ${advice}`;
+  return `**Trained on rendered street video and, without labels, on a little real footage.** Every labelled training
+frame came from ${rendered}. Its last stage also saw unlabelled real photos and a video that the Debian
+package ${realPackage} ships (\`training/real_footage/unlabelled.json\`; none of them is a photo of the real-footage
+evaluation below), labelled by the model's own slow net: the fast net and ILA learned to agree with the
+keyframe net on real pictures (pseudo-labels), and the slow net did not train. No real frame was labelled by
+hand for training. The evaluations below use held-out seeds of the renderer (the bundled clips) and hand-labelled
+real photos. ${advice}`;
 }
 
 interface RunRef {
@@ -387,15 +405,11 @@ export function renderModelCard(runDir: string, modelDir: string, real: RealFoot
   const threads = start.threads === undefined ? '' : `, ${JSON.stringify(start.threads)} threads`;
   const chain = continuedRuns(runDir); // the runs this one continues: sections it lacks come from them
   const inherited = inheritedStages(recipe.init, chain);
+  const realPackage = realFootagePackage([recipe, ...chain.map((r) => r.recipe)]);
 
-  return `# ${id}: MILA trained on rendered street video
+  return `# ${id}: MILA trained on rendered street video${realPackage ? ' and unlabelled real footage' : ''}
 
-**Trained only on rendered street video.** Every training frame came from the project's procedural
-street renderer (\`training/mila/street/\`): synthetic roads, buildings, vehicles and people with exact
-labels and metric depth, never a real camera frame. The evaluations below use held-out seeds of the
-same renderer (the bundled clips). **Real footage (your own videos, the webcam) gets rough results.**
-For real video, train on Cityscapes-style data (\`training/README.md\`) and convert your checkpoint
-with \`npm run convert\`.
+${trainingDataParagraph(realPackage)}
 
 ## Architecture
 
@@ -479,6 +493,7 @@ export function renderModelAbout(runDir: string, modelDir: string, real: RealFoo
   const inherited = inheritedStages(recipe.init, continuedRuns(runDir));
   return modelAbout({
     dataSource: (recipe.data as Json | undefined)?.source,
+    realPackage: realFootagePackage([recipe, ...continuedRuns(runDir).map((r) => r.recipe)]),
     trainSeconds: typeof summary.train_seconds === 'number' ? summary.train_seconds + inheritedSeconds(inherited) : summary.train_seconds,
     hardware: String(recipe.hardware),
     realFootage: real.find((r) => r.model === name) ?? null,

@@ -112,9 +112,23 @@ ${rows.join('\n')}
 ${mine ? classBreakdownTable(mine, classNames) : ''}`;
 }
 
-/** "rendered street video" for the project's renderer, the source's name otherwise. */
-export function trainingDataText(dataSource: unknown): string {
-  if (dataSource === 'street' || dataSource === 'street-cache') return 'rendered street video only (no real camera frame)';
+/** The package of the unlabelled real footage a recipe (or a run it continues) trained on through
+ * pseudo-labels (recipe.json "real_footage"), or null when it saw none. */
+export function realFootagePackage(recipes: unknown[]): string | null {
+  for (const r of recipes) {
+    const real = (r as { real_footage?: { package?: { name?: unknown } } } | null)?.real_footage;
+    if (real) return typeof real.package?.name === 'string' ? real.package.name : 'a package its recipe does not name';
+  }
+  return null;
+}
+
+/** "rendered street video" for the project's renderer, the source's name otherwise; with the unlabelled
+ * real footage it also saw (`realPackage`), since that changes what a visitor should expect. */
+export function trainingDataText(dataSource: unknown, realPackage: string | null = null): string {
+  const rendered = dataSource === 'street' || dataSource === 'street-cache';
+  if (rendered && realPackage)
+    return `rendered street video (its only labels) plus unlabelled real photos and video from ${realPackage}, labelled by its own slow net`;
+  if (rendered) return 'rendered street video only (no real camera frame)';
   if (typeof dataSource === 'string' && dataSource !== '') return `the "${dataSource}" data`;
   return 'data its recipe does not name';
 }
@@ -130,7 +144,7 @@ export function parentModelName(init: string): string {
 }
 
 /** The line the page shows: what the model was trained on, for how long, and how it does on real footage. */
-export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null; init?: unknown }): ModelAboutJson {
+export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null; init?: unknown; realPackage?: string | null }): ModelAboutJson {
   // a recipe that continued another model ("init"): its minutes come on top of that model's
   const parent = typeof opts.init === 'string' && opts.init !== '' ? parentModelName(opts.init) : null;
   const minutes = typeof opts.trainSeconds === 'number' && Number.isFinite(opts.trainSeconds)
@@ -141,7 +155,9 @@ export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; h
     row && opts.realFootage
       ? `On real street photos (hand-labelled, MILA K=${row.k}): ${fixed(row.pixelAccuracy, 0)}% pixel accuracy, mIoU ${fixed(row.miou, 0)}%.`
       : 'Not measured on real footage.';
-  return { summary: `Trained on ${trainingDataText(opts.dataSource)}${minutes}. ${real}`, card: 'README.md' };
+  // the real-footage clause ends in "its own slow net": a comma keeps the minutes from reading as its training
+  const comma = opts.realPackage && minutes ? ',' : '';
+  return { summary: `Trained on ${trainingDataText(opts.dataSource, opts.realPackage ?? null)}${comma}${minutes}. ${real}`, card: 'README.md' };
 }
 
 /**

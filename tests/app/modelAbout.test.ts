@@ -32,7 +32,7 @@ describe('model about.json', () => {
 
   it('the shipped default model has one, and its card exists', () => {
     const about = parseModelAbout(JSON.parse(readFileSync(`public/models/${DEFAULT_MODEL_ID}/about.json`, 'utf8')), BASE);
-    expect(about.summary).toMatch(/^Trained on rendered street video only/);
+    expect(about.summary).toMatch(/^Trained on rendered street video/);
     expect(about.summary).toMatch(/real street photos/);
     expect(readFileSync(`public/models/${DEFAULT_MODEL_ID}/${about.cardUrl.slice(BASE.length)}`, 'utf8')).toMatch(/## Real footage/);
   });

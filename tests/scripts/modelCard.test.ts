@@ -27,6 +27,17 @@ afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 const table = (head: [string, string], row: [string, string]) => `| ${head[0]} | ${head[1]} |\n|---|---:|\n| ${row[0]} | ${row[1]} |\n`;
 
 describe('model card', () => {
+  it('says when the model also saw unlabelled real footage, and from which package', () => {
+    const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
+    writeFileSync(join(runDir, 'recipe.json'), JSON.stringify({ ...recipe, data: { source: 'street-cache' }, real_footage: { manifest: 'training/real_footage/unlabelled.json', package: { name: 'opencv-doc' } } }));
+    const card = renderModelCard(runDir, modelDir);
+    expect(card).toMatch(/^# mila-street-v1: MILA trained on rendered street video and unlabelled real footage\n/);
+    expect(card).toContain('**Trained on rendered street video and, without labels, on a little real footage.**');
+    expect(card).toContain('the Debian\npackage opencv-doc ships');
+    expect(card).not.toContain('Trained only on rendered street video');
+    expect(renderModelAbout(runDir, modelDir, []).summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real photos and video from opencv-doc/);
+  });
+
   it('renders every section from the run folder', () => {
     const card = renderModelCard(runDir, modelDir);
     expect(card).toMatch(/^# mila-street-v1: /);

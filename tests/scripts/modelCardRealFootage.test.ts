@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderModelAbout, renderModelCard } from '../../scripts/model-card';
-import { headlineRow, modelAbout, parentModelName, readRealFootage, RealFootageError, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
+import { headlineRow, modelAbout, parentModelName, readRealFootage, RealFootageError, realFootagePackage, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
 
 let tmp: string;
 let runDir: string;
@@ -147,5 +147,19 @@ describe('the about line of a continued model', () => {
     expect(parentModelName('/abs/checkpoint.pt')).toBe('an earlier model');
     expect(parentModelName('../exports/mila-street-v11')).toBe('mila-street-v11');
     expect(parentModelName('training/exports/mila-street-v11/')).toBe('mila-street-v11');
+  });
+});
+
+describe('a model that also saw unlabelled real footage', () => {
+  it('says so in the about line and names the package, from its recipe or a run it continues', () => {
+    const pkg = realFootagePackage([{ data: {} }, { real_footage: { manifest: 'm.json', package: { name: 'opencv-doc' } } }]);
+    expect(pkg).toBe('opencv-doc');
+    expect(realFootagePackage([{ data: {} }, null])).toBeNull();
+    expect(trainingDataText('street-cache', pkg)).toBe(
+      'rendered street video (its only labels) plus unlabelled real photos and video from opencv-doc, labelled by its own slow net',
+    );
+    const about = modelAbout({ dataSource: 'street-cache', trainSeconds: 2400, hardware: '2 CPUs', realFootage: null, realPackage: pkg });
+    expect(about.summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real .* slow net, for 40 min on 2 CPUs\./);
+    expect(trainingDataText('street-cache')).toBe('rendered street video only (no real camera frame)');
   });
 });

@@ -84,6 +84,12 @@ class SingleFrameStep(nn.Module):
         return total, {k: float(v.detach()) for k, v in losses.items()}
 
 
+def mean_of_counted(values: List[torch.Tensor], counted: List[bool]) -> torch.Tensor:
+    """Mean of the losses of frames that have ground truth; of all (zeros, still differentiable) when none has."""
+    kept = [v for v, c in zip(values, counted) if c] or values
+    return torch.stack(kept).mean()
+
+
 class MilaClipStep(nn.Module):
     """MILA step on one clip batch, following `plan` (K, keyframes, fast offsets)."""
 
@@ -106,8 +112,12 @@ class MilaClipStep(nn.Module):
         size = (int(batch.rgb.shape[2]), int(batch.rgb.shape[3]))
         frame = lambda i: normalize_rgb(batch.rgb[:, i], cfg)  # noqa: E731
         losses_at = lambda out, i: self.task_losses(out, batch.labels[:, i], batch.depth[:, i])  # noqa: E731
+        # frames without any label or depth (a keyframe of pseudo-labelled footage, a sparse dataset's
+        # unlabelled frames) add no loss and do not dilute the mean of the frames that have them
+        has_gt = batch.frame_has_ground_truth(cfg.segmentation.ignore_index).tolist()
         sums: Dict[str, List[torch.Tensor]] = {t: [] for t in TASKS}
         fast_only: Dict[str, List[torch.Tensor]] = {t: [] for t in TASKS}
+        counted: List[bool] = []
         slow_feats, fast_feats = [], []
         memory: List[KeyframeMemoryEntry] = []
         device = batch.rgb.device
@@ -119,6 +129,7 @@ class MilaClipStep(nn.Module):
                 out, entry = m.keyframe_from_feature(f_slow, size)
                 for t, v in losses_at(out, key).items():
                     sums[t].append(v)
+                counted.append(has_gt[key])
                 memory = push_memory(memory, entry, cfg.ila.memory)
             last_key = plan.keyframes[-1]
             for off in plan.fast_offsets:
@@ -128,13 +139,16 @@ class MilaClipStep(nn.Module):
                 out = m.fast_frame_from_feature(f_fast, memory, size)
                 for t, v in losses_at(out, i).items():
                     sums[t].append(v)
+                counted.append(has_gt[i])
                 if self.fast_only_weight > 0:
                     alone = m.decode(f_fast, size)
                     for t, v in losses_at(alone, i).items():
                         fast_only[t].append(v)
-            losses = {t: torch.stack(sums[t]).mean() for t in TASKS}
+            losses = {t: mean_of_counted(sums[t], counted) for t in TASKS}
             if self.fast_only_weight > 0:
-                losses = {t: losses[t] + self.fast_only_weight * torch.stack(fast_only[t]).mean() for t in TASKS}
+                fast_counted = counted[len(plan.keyframes):]
+                losses = {t: losses[t] + self.fast_only_weight * mean_of_counted(fast_only[t], fast_counted)
+                          for t in TASKS}
             total = self.weighting(losses)
             logs = {k: float(v.detach()) for k, v in losses.items()}
             if self.adv_weight > 0:

@@ -31,6 +31,8 @@ from .export import export_model
 from .losses import CLASS_WEIGHTINGS, DEPTH_LOSSES, WEIGHTINGS, class_balanced_weights, make_weighting
 from .mila_model import MilaModel
 from .progress import ProgressBar
+from .pseudo_labels import pseudo_label
+from .real_footage import RealFootageDataset, load_items
 from .resume import RESUME_FILE, StageProgress, TrainState, load_state, save_state
 from .threads import use_cpus
 from .scheduler import sample_clip_plan
@@ -220,6 +222,24 @@ def load_init(path: str) -> Tuple[MilaModel, ModelConfig]:
     return model, model.config
 
 
+def build_real_footage(args, config: ModelConfig, stages: Sequence[str]) -> Optional[RealFootageDataset]:
+    """The unlabelled real footage the MILA stage mixes in (`--real-footage`), or None."""
+    if not args.real_footage:
+        return None
+    if not 0.0 < args.real_share <= 1.0:
+        raise ValueError(f"--real-share must be in (0, 1], got {args.real_share}")
+    if "mila" not in stages:
+        raise ValueError("--real-footage trains the MILA stage through pseudo-labels; --stages has no mila")
+    frozen = FREEZE_POLICIES[args.freeze]
+    if "slow" not in frozen or "decoders" not in frozen:
+        raise ValueError(f"--real-footage: the slow net and decoders make the pseudo-labels and must stay frozen; "
+                         f"--freeze {args.freeze} trains {', '.join(p for p in ('slow', 'decoders') if p not in frozen)}")
+    if not args.real_root:
+        raise ValueError("--real-footage needs --real-root, the folder its package is extracted in")
+    items = load_items(args.real_footage, Path(args.real_root))
+    return RealFootageDataset(items, config.input.height, config.input.width)
+
+
 def same_architecture(saved: Dict, current: Dict) -> bool:
     """A resume checkpoint fits this run when the configs agree on everything but the name (a label)."""
     return {k: v for k, v in saved.items() if k != "name"} == {k: v for k, v in current.items() if k != "name"}
@@ -299,6 +319,7 @@ def run(args) -> Dict:
     remaining = None if args.time_budget is None else max(0.0, args.time_budget - setup)
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
+    real_data = build_real_footage(args, config, stages)
     class_weights = seg_class_weights(args.class_weights, train_data, config.segmentation.num_classes)
     losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights)
     results: List[StageResult] = []
@@ -321,7 +342,11 @@ def run(args) -> Dict:
     if ctx.is_main:
         log({"event": "start", "device": str(device), "threads": threads, "world_size": ctx.world_size,
              "amp": args.amp, "config": config.name, "stages": stages, "budgets_s": budgets,
-             "data": args.data, "randomized_share": args.randomized_share, "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
+             "data": args.data, "randomized_share": args.randomized_share,
+             "real_footage": None if real_data is None else {
+                 "items": [f"{i.id} ({len(i.frames)} frames)" for i in real_data.items], "share": args.real_share,
+                 "pseudo_threshold": args.pseudo_threshold, "pseudo_depth": args.pseudo_depth},
+             "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
              "class_weights": None if class_weights is None else [round(float(w), 4) for w in class_weights],
              "data_setup_s": round(time.time() - t_data, 2),
              "resumed": None if state is None else {"stages_done": done,
@@ -338,6 +363,14 @@ def run(args) -> Dict:
     def train_batch(num_frames: int, batch_size: int):
         return augment_batch(train_data.sample(batch_size, num_frames, rng).to(device), augment, rng,
                              config.segmentation.ignore_index)
+
+    def real_batch(plan):
+        """Unlabelled real clips, augmented, their fast frames labelled by the frozen slow net."""
+        clips = augment_batch(real_data.sample(args.batch_size, plan.num_frames, rng).to(device), augment, rng,
+                              config.segmentation.ignore_index)
+        fast = [plan.keyframes[-1] + o for o in plan.fast_offsets]
+        return pseudo_label(model, clips, fast, args.pseudo_threshold, config.segmentation.ignore_index,
+                            with_depth=args.pseudo_depth)
 
     for stage in stages:
         if stage in done:
@@ -373,6 +406,8 @@ def run(args) -> Dict:
 
             def sample():
                 plan = sample_clip_plan(rng, args.k_min, args.k_max, config.ila.memory, args.max_fast_frames)
+                if real_data is not None and rng.random() < args.real_share:
+                    return real_batch(plan), plan
                 return train_batch(plan.num_frames, args.batch_size), plan
         if progress is not None and progress.extra is not None:
             step_module.load_state_dict(progress.extra)
@@ -463,6 +498,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--randomized-share", type=float, default=None,
                    help="street-cache: share of training samples drawn from the domain-randomised units "
                         "(default: every cached unit alike)")
+    p.add_argument("--real-footage", help="MILA stage: manifest of unlabelled real photos and videos "
+                                          "(training/real_footage/unlabelled.json), trained on through the slow net's pseudo-labels")
+    p.add_argument("--real-root", help="the folder the real-footage manifest's package is extracted in")
+    p.add_argument("--real-share", type=float, default=0.5, help="share of MILA steps on real footage")
+    p.add_argument("--pseudo-threshold", type=float, default=0.0,
+                   help="pseudo-labels: least softmax probability of a pixel's class for it to be labelled")
+    p.add_argument("--pseudo-depth", action=argparse.BooleanOptionalAction, default=True,
+                   help="pseudo-labels include the slow net's depth (--no-pseudo-depth: segmentation only)")
     p.add_argument("--augment", default=None, help="augmentation as JSON (mila.augment.AugmentSpec), e.g. from a recipe")
     p.add_argument("--class-weights", default="none", choices=CLASS_WEIGHTINGS,
                    help="segmentation CE weight per class from the training pixel counts (mila.losses.class_balanced_weights)")

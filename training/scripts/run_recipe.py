@@ -16,6 +16,7 @@ from pathlib import Path
 
 import _path  # noqa: F401
 from mila import train
+from mila.real_footage import ensure_package, load_manifest
 from mila.recipe import load_recipe, train_flags
 from mila.render_cache import build_cache
 from mila.threads import available_cpus
@@ -90,6 +91,20 @@ def main(argv=None) -> int:
     log = lambda e: print(json.dumps(e), file=sys.stderr, flush=True)  # noqa: E731
     flags = ["--out", str(out), "--threads", str(threads), "--eval-frames", str(spec.eval_frames),
              "--augment", json.dumps(recipe.get("augment") or {})]
+    real = recipe.get("real_footage")  # checked before the cache renders: a missing package fails fast
+    if real:
+        try:
+            manifest = load_manifest(real["manifest"])
+            pkg = manifest["package"]
+            root = ensure_package(Path(args.cache_root).parent / "real-footage" / f"{pkg['name']}_{pkg['version']}",
+                                  pkg, log)
+        except (ValueError, FileNotFoundError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        flags += ["--real-footage", real["manifest"], "--real-root", str(root),
+                  "--real-share", str(real.get("share", 0.5)), "--pseudo-threshold", str(real.get("threshold", 0.0)),
+                  "--pseudo-depth" if real.get("depth", True) else "--no-pseudo-depth"]
+        record["real_footage"] = {**real, "manifest": rel(real["manifest"]), "package": pkg}
     if recipe["data"]["source"] == "street-cache":
         # "auto" renders on the GPU only for a GPU recipe; an explicit device is tried whatever the recipe
         render_on = "cpu" if args.render_device == "auto" and not on_gpu else args.render_device

@@ -72,3 +72,18 @@ def test_a_gpu_recipe_without_a_gpu_is_a_clear_error(tmp_path, capsys, monkeypat
     gpu.write_text(json.dumps({"_base_": str(RECIPE), "name": "gpu-run", "train": {"device": "cuda"}}))
     assert run_recipe.main([str(gpu), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "c")]) == 2
     assert "torch sees no CUDA GPU" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_a_recipes_real_footage_manifest_is_relative_to_it_and_its_package_must_exist(tmp_path, capsys):
+    from mila.recipe import load_recipe
+
+    (tmp_path / "footage").mkdir()
+    (tmp_path / "footage" / "m.json").write_text(json.dumps(
+        {"package": {"name": "no-such-package-mila", "version": "0"}, "evaluation": [], "files": [{"id": "x"}]}))
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"_base_": str(RECIPE), "name": "real",
+                                "real_footage": {"manifest": "footage/m.json", "share": 0.5}}))
+    assert load_recipe(path)["real_footage"]["manifest"] == str(tmp_path / "footage" / "m.json")
+    assert run_recipe.main([str(path), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "cache")]) == 2
+    assert "could not download the Debian package no-such-package-mila=0" in capsys.readouterr().err
+    assert not (tmp_path / "cache").exists()  # it failed before rendering anything

@@ -11,6 +11,7 @@ from mila.export import load_exported
 from mila.train import main
 
 from cityscapes_fixture import fabricate_cityscapes
+from real_footage_fixture import fabricate_footage
 from helpers import CONFIG_DIR
 
 
@@ -65,3 +66,40 @@ def test_cli_reports_bad_input(tmp_path, capsys):
     rc = main(["--config", str(CONFIG_DIR / "tiny.json"), "--out", str(tmp_path), "--max-steps", "1",
                "--data", "street", "--randomized-share", "0.5"])
     assert rc == 2 and "--randomized-share draws from a cache's randomised units" in capsys.readouterr().err
+
+
+def _tiny_export(folder: Path) -> Path:
+    from mila.config import load_config
+    from mila.export import export_model
+    from mila.mila_model import MilaModel
+
+    torch.manual_seed(0)
+    return export_model(MilaModel(load_config(str(CONFIG_DIR / "tiny.json"))), folder)
+
+
+def test_real_footage_trains_the_fast_path_on_the_frozen_slow_nets_pseudo_labels(tmp_path, capsys):
+    root = tmp_path / "cs"
+    fabricate_cityscapes(root, "train")
+    manifest = fabricate_footage(tmp_path / "footage")
+    init = _tiny_export(tmp_path / "init")
+    common = ["--init", str(init), "--data", "cityscapes", "--cityscapes-root", str(root),
+              "--cityscapes-eval-split", "train", "--stages", "mila", "--max-steps", "3", "--batch-size", "2",
+              "--k-min", "2", "--k-max", "2", "--device", "cpu", "--no-eval", "--no-export",
+              "--real-footage", str(manifest)]
+    out = tmp_path / "run"
+    rc = main(common + ["--out", str(out), "--real-root", str(tmp_path / "footage" / "pkg"), "--real-share", "1",
+                        "--freeze", "slow+decoders", "--log-every", "1"])
+    assert rc == 0
+    start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
+    assert start["real_footage"]["items"] == ["street (1 frames)", "park (1 frames)", "clip (12 frames)"]
+    before, _ = load_exported(init)
+    after, _ = load_checkpoint(out / "checkpoint.pt")
+    changed = {k for k, v in before.exported_state_dict().items() if not torch.equal(v, after.state_dict()[k])}
+    assert not any(k.startswith(("slow.", "decoders.")) for k in changed)  # the teacher stays as it was
+    assert any(k.startswith("fast.") for k in changed) and any(k.startswith("ila.") for k in changed)
+
+    rc = main(common + ["--out", str(tmp_path / "bad"), "--real-root", str(tmp_path / "footage" / "pkg"),
+                        "--freeze", "slow"])
+    assert rc == 2 and "must stay frozen; --freeze slow trains decoders" in capsys.readouterr().err
+    rc = main(common + ["--out", str(tmp_path / "bad"), "--freeze", "slow+decoders"])
+    assert rc == 2 and "needs --real-root" in capsys.readouterr().err

@@ -3,8 +3,9 @@ import random
 import pytest
 import torch
 
+from mila.data import ClipBatch
 from mila.losses import make_weighting
-from mila.mila_model import MilaModel
+from mila.mila_model import MilaModel, normalize_rgb
 from mila.scheduler import ClipPlan
 from mila.steps import MilaClipStep, SingleFrameNet, SingleFrameStep
 from mila.train import FREEZE_POLICIES, _set_trainable, build_parser, run_stage, split_budget
@@ -115,3 +116,29 @@ def test_single_frame_step_uses_the_given_decoders():
 def _ctx():
     from mila.distributed import DistContext
     return DistContext(0, 1, torch.device("cpu"))
+
+
+def test_frames_without_ground_truth_add_no_loss_and_do_not_dilute_the_mean():
+    """A pseudo-labelled real clip labels its fast frames only: the loss is theirs alone."""
+    torch.manual_seed(0)
+    cfg = _cfg()
+    model = MilaModel(cfg)
+    _set_trainable(model, FREEZE_POLICIES["slow+decoders"])
+    model.eval()  # BN on running statistics: the step and the reference see the same numbers
+    clip = FakeClips(cfg.input.height, cfg.input.width, cfg.segmentation.num_classes).sample(2, 3, random.Random(0))
+    labels, depth = clip.labels.clone(), clip.depth.clone()
+    labels[:, 0], depth[:, 0] = 255, 0.0  # the keyframe has no ground truth
+    step = MilaClipStep(model, make_weighting("equal", TASKS), train_slow=False, adv_weight=0.0, fast_only_weight=0.5)
+    plan = ClipPlan(k=3, segments=1, fast_offsets=(1, 2))
+    _, logs = step(ClipBatch(clip.rgb, labels, depth), plan, False)
+    x = lambda i: normalize_rgb(clip.rgb[:, i], cfg)  # noqa: E731
+    with torch.no_grad():
+        _, entry = model.run_keyframe(x(0))
+        expected = {t: 0.0 for t in TASKS}
+        for i in (1, 2):
+            ila = step.task_losses(model.run_fast_frame(x(i), [entry]), labels[:, i], depth[:, i])
+            alone = step.task_losses(model.run_fast_only(x(i)), labels[:, i], depth[:, i])
+            for t in TASKS:
+                expected[t] += (float(ila[t]) + 0.5 * float(alone[t])) / 2
+    for t in TASKS:
+        assert logs[t] == pytest.approx(expected[t], rel=1e-5)
