@@ -19,7 +19,7 @@ import random
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Iterator, List, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -86,14 +86,14 @@ def ensure_package(root: Path, package: dict, log=lambda e: None) -> Path:
     try:
         subprocess.run(["apt-get", "download", f"{name}={version}"], cwd=root, check=True,
                        capture_output=True, text=True)
+        debs = sorted(root.glob(f"{name}_*.deb"))
+        if not debs:
+            raise FileNotFoundError(f"apt-get download left no {name}_*.deb")
+        subprocess.run(["dpkg", "-x", str(debs[-1]), str(root)], check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError) as e:
         detail = getattr(e, "stderr", "") or str(e)
-        raise FileNotFoundError(f"could not download the Debian package {name}={version} into {root} "
+        raise FileNotFoundError(f"could not download and unpack the Debian package {name}={version} into {root} "
                                 f"({detail.strip()}); extract it there by hand (dpkg -x) and touch {marker}") from None
-    debs = sorted(root.glob(f"{name}_*.deb"))
-    if not debs:
-        raise FileNotFoundError(f"apt-get download {name}={version} left no {name}_*.deb in {root}")
-    subprocess.run(["dpkg", "-x", str(debs[-1]), str(root)], check=True)
     debs[-1].unlink()
     marker.touch()
     return root

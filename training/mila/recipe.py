@@ -20,8 +20,9 @@ DATA_SOURCES = ("street-cache", "street")
 # "init": the model a recipe continues (a run's export/ or a checkpoint), so a later recipe improves the
 # default rather than starting over
 # no "hardware": run_recipe writes the one the run used (train.device: cuda -> the GPU, else the CPU)
-# "real_footage": {"manifest", "share", "threshold"}: unlabelled real clips the MILA stage trains on through
-# the slow net's pseudo-labels (mila.real_footage)
+# "real_footage": unlabelled real clips the MILA stage trains on through the slow net's pseudo-labels
+# (mila.real_footage): the manifest, the share of MILA steps, the pseudo-label threshold, whether depth too
+REAL_FOOTAGE_KEYS = {"manifest", "share", "threshold", "depth"}
 KNOWN = set(REQUIRED) | {"_base_", "_comment", "threads", "augment", "description", "init", "real_footage"}
 
 
@@ -65,6 +66,13 @@ def load_recipe(path: str | Path) -> Dict[str, Any]:
     unknown = sorted(set(recipe) - KNOWN)
     if unknown:
         raise ValueError(f"recipe {path}: unknown keys {unknown} (known: {sorted(KNOWN)})")
+    real = recipe.get("real_footage")
+    if real is not None:
+        if not isinstance(real, dict) or "manifest" not in real:
+            raise ValueError(f"recipe {path}: real_footage must be an object with a manifest")
+        if set(real) - REAL_FOOTAGE_KEYS:
+            raise ValueError(f"recipe {path}: unknown real_footage keys {sorted(set(real) - REAL_FOOTAGE_KEYS)} "
+                             f"(known: {sorted(REAL_FOOTAGE_KEYS)})")
     if recipe["data"].get("source") not in DATA_SOURCES:
         raise ValueError(f"recipe {path}: data.source must be one of {DATA_SOURCES}, got {recipe['data'].get('source')!r}")
     if not Path(recipe["config"]).is_file():

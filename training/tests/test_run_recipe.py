@@ -85,5 +85,8 @@ def test_a_recipes_real_footage_manifest_is_relative_to_it_and_its_package_must_
                                 "real_footage": {"manifest": "footage/m.json", "share": 0.5}}))
     assert load_recipe(path)["real_footage"]["manifest"] == str(tmp_path / "footage" / "m.json")
     assert run_recipe.main([str(path), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "cache")]) == 2
-    assert "could not download the Debian package no-such-package-mila=0" in capsys.readouterr().err
+    assert "could not download and unpack the Debian package no-such-package-mila=0" in capsys.readouterr().err
     assert not (tmp_path / "cache").exists()  # it failed before rendering anything
+    path.write_text(json.dumps({"_base_": str(RECIPE), "name": "real", "real_footage": {"manifest": "m.json", "shares": 1}}))
+    assert run_recipe.main([str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "unknown real_footage keys ['shares']" in capsys.readouterr().err
