@@ -490,10 +490,11 @@ export function renderModelAbout(runDir: string, modelDir: string, real: RealFoo
   const summary = needJson(join(runDir, 'summary.json'), "train.py's summary");
   const name = String(needJson(join(modelDir, 'model.json'), 'the converted model').name);
   // a model continued from a stage of another run ("checkpoint-after-<stage>.pt") carries that stage's minutes
-  const inherited = inheritedStages(recipe.init, continuedRuns(runDir));
+  const chain = continuedRuns(runDir);
+  const inherited = inheritedStages(recipe.init, chain);
   return modelAbout({
     dataSource: (recipe.data as Json | undefined)?.source,
-    realPackage: realFootagePackage([recipe, ...continuedRuns(runDir).map((r) => r.recipe)]),
+    realPackage: realFootagePackage([recipe, ...chain.map((r) => r.recipe)]),
     trainSeconds: typeof summary.train_seconds === 'number' ? summary.train_seconds + inheritedSeconds(inherited) : summary.train_seconds,
     hardware: String(recipe.hardware),
     realFootage: real.find((r) => r.model === name) ?? null,

@@ -127,7 +127,7 @@ export function realFootagePackage(recipes: unknown[]): string | null {
 export function trainingDataText(dataSource: unknown, realPackage: string | null = null): string {
   const rendered = dataSource === 'street' || dataSource === 'street-cache';
   if (rendered && realPackage)
-    return `rendered street video (its only labels) plus unlabelled real photos and video from ${realPackage}, labelled by its own slow net`;
+    return `rendered street video (its only labels) plus unlabelled real photos and video from ${realPackage} (labelled by its own slow net)`;
   if (rendered) return 'rendered street video only (no real camera frame)';
   if (typeof dataSource === 'string' && dataSource !== '') return `the "${dataSource}" data`;
   return 'data its recipe does not name';
@@ -155,9 +155,7 @@ export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; h
     row && opts.realFootage
       ? `On real street photos (hand-labelled, MILA K=${row.k}): ${fixed(row.pixelAccuracy, 0)}% pixel accuracy, mIoU ${fixed(row.miou, 0)}%.`
       : 'Not measured on real footage.';
-  // the real-footage clause ends in "its own slow net": a comma keeps the minutes from reading as its training
-  const comma = opts.realPackage && minutes ? ',' : '';
-  return { summary: `Trained on ${trainingDataText(opts.dataSource, opts.realPackage ?? null)}${comma}${minutes}. ${real}`, card: 'README.md' };
+  return { summary: `Trained on ${trainingDataText(opts.dataSource, opts.realPackage ?? null)}${minutes}. ${real}`, card: 'README.md' };
 }
 
 /**

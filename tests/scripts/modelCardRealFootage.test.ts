@@ -156,10 +156,10 @@ describe('a model that also saw unlabelled real footage', () => {
     expect(pkg).toBe('opencv-doc');
     expect(realFootagePackage([{ data: {} }, null])).toBeNull();
     expect(trainingDataText('street-cache', pkg)).toBe(
-      'rendered street video (its only labels) plus unlabelled real photos and video from opencv-doc, labelled by its own slow net',
+      'rendered street video (its only labels) plus unlabelled real photos and video from opencv-doc (labelled by its own slow net)',
     );
     const about = modelAbout({ dataSource: 'street-cache', trainSeconds: 2400, hardware: '2 CPUs', realFootage: null, realPackage: pkg });
-    expect(about.summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real .* slow net, for 40 min on 2 CPUs\./);
+    expect(about.summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real .* slow net\) for 40 min on 2 CPUs\./);
     expect(trainingDataText('street-cache')).toBe('rendered street video only (no real camera frame)');
   });
 });

@@ -11,11 +11,11 @@ The photos are not in the repository: extract the package first and pass its roo
 Every photo's sha256 is checked against sources.json. Writes clip.webm, labels/%06d.png, manifest.json,
 ATTRIBUTION.md and the package's copyright file, and adds the clip to public/samples/index.json."""
 import argparse
-import hashlib
 import json
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import List
 
 import numpy as np
@@ -23,6 +23,7 @@ from PIL import Image
 
 import _path  # noqa: F401  (makes `mila` importable)
 from label_polygons import load_polygons, overlay, rasterise
+from mila.real_footage import sha256_of
 from mila.street.classes import CLASS_NAMES
 from mila.street.export import LABELS_PATTERN, count_video_frames, open_vp9_encoder
 
@@ -30,11 +31,6 @@ TRAINING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TRAINING)
 SOURCES = os.path.join(TRAINING, "real_footage", "sources.json")
 APACHE = "/usr/share/common-licenses/Apache-2.0"
-
-
-def sha256(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
 
 
 def crop_photo(path: str, width: int, height: int, crop_y: int) -> np.ndarray:
@@ -97,7 +93,7 @@ def main(argv=None):
         path = os.path.join(args.root, p["path"])
         if not os.path.isfile(path):
             sys.exit(f"make_real_clip: {path} does not exist: extract {src['package']['name']} into --root first")
-        if sha256(path) != p["sha256"]:
+        if sha256_of(Path(path)) != p["sha256"]:
             sys.exit(f"make_real_clip: {path} is not the photo sources.json names (sha256 differs)")
         rgb = crop_photo(path, width, height, p["cropY"])
         labels = rasterise(load_polygons(os.path.join(polygons_dir, f"{p['id']}.json")), width, height)

@@ -2,7 +2,6 @@
 naming them, and an evaluation sources.json that names a third photo (which training must refuse)."""
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -10,9 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from mila.real_footage import sha256_of
 
 
 def _photo(path: Path, seed: int, size=(160, 120)) -> None:
@@ -27,14 +24,14 @@ def fabricate_footage(folder: Path, with_video: bool = True) -> Path:
     (pkg / "photos").mkdir(parents=True)
     for i, name in enumerate(("street.png", "park.png", "evaluated.png")):
         _photo(pkg / "photos" / name, i)
-    files = [{"id": n, "path": f"photos/{n}.png", "sha256": _sha(pkg / "photos" / f"{n}.png"), "scene": n}
+    files = [{"id": n, "path": f"photos/{n}.png", "sha256": sha256_of(pkg / "photos" / f"{n}.png"), "scene": n}
              for n in ("street", "park")]
     if with_video:
         subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=10:duration=1.2",
                         "-c:v", "mjpeg", "-q:v", "3", str(pkg / "clip.avi")], check=True)
-        files.append({"id": "clip", "path": "clip.avi", "sha256": _sha(pkg / "clip.avi"), "scene": "test pattern"})
+        files.append({"id": "clip", "path": "clip.avi", "sha256": sha256_of(pkg / "clip.avi"), "scene": "test pattern"})
     (folder / "sources.json").write_text(json.dumps({"photos": [
-        {"id": "evaluated", "sha256": _sha(pkg / "photos" / "evaluated.png")}]}))
+        {"id": "evaluated", "sha256": sha256_of(pkg / "photos" / "evaluated.png")}]}))
     manifest = {"package": {"name": "fabricated", "version": "1"}, "evaluation": ["sources.json"], "files": files}
     path = folder / "manifest.json"
     path.write_text(json.dumps(manifest))
