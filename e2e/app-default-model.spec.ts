@@ -1,5 +1,5 @@
 // The shipped default model, end to end: the page opens with no ?model= (so on
-// public/models/mila-street-v22/), shows frames of the bundled clip street-seed2, and the drawn
+// public/models/mila-street-v27/), shows frames of the bundled clip street-seed2, and the drawn
 // segmentation of a shown frame must agree with that frame's ground-truth labels on most pixels.
 // A random-weights model fails this; a trained one passes.
 //

@@ -23,7 +23,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { modelAbout, readRealFootage, realFootagePackage, realFootageSection, RealFootageError, rebaseLinks, type ModelAboutJson, type RealFootageResult } from './modelCardRealFootage';
+import { modelAbout, readRealFootage, realFootageSection, RealFootageError, realFootageSeen, rebaseLinks, type ModelAboutJson, type RealFootageResult, type RealFootageSeen } from './modelCardRealFootage';
 
 export class ModelCardError extends Error {
   override name = 'ModelCardError';
@@ -111,21 +111,29 @@ function embed(markdown: string, level: number): string {
 }
 
 /** What the model was trained on, as the card's opening says it. */
-export function trainingDataParagraph(realPackage: string | null): string {
+export function trainingDataParagraph(real: RealFootageSeen | null): string {
   const rendered = `the project's procedural street renderer (\`training/mila/street/\`): synthetic roads, buildings,
 vehicles and people with exact labels and metric depth`;
   const advice = `**Real footage (your own videos, the webcam) gets rough results.** For real video, train on
 Cityscapes-style data (\`training/README.md\`) and convert your checkpoint with \`npm run convert\`.`;
-  if (!realPackage)
+  const evaluations = `None of them is a photo of the real-footage evaluation below. The evaluations below use held-out
+seeds of the renderer (the bundled clips) and hand-labelled real photos.`;
+  if (!real)
     return `**Trained only on rendered street video.** Every training frame came from ${rendered}, never a real camera
 frame. The evaluations below use held-out seeds of the same renderer (the bundled clips). ${advice}`;
+  if (real.handLabelled)
+    return `**Trained on rendered street video and a little real footage, ${real.handLabelled} photos of it labelled by hand.**
+Almost every labelled training frame came from ${rendered}. ${real.handLabelled} photos that the Debian package
+${real.package} ships were labelled coarsely by hand with polygons (\`training/real_footage/labels/\`) and made a
+share of the slow net's pre-training batches. The fast net and ILA trained on that package's real footage
+(\`training/real_footage/unlabelled.json\`) through pseudo-labels: the slow net of the time labelled it (a
+hand-labelled photo keeps its own labels in a MILA stage that has them). There is no real depth: depth was
+learned from the renders (and the slow net's own depth on real frames). ${evaluations} ${advice}`;
   return `**Trained on rendered street video and, without labels, on a little real footage.** Every labelled training
 frame came from ${rendered}. Its last stage also saw unlabelled real photos and a video that the Debian
-package ${realPackage} ships (\`training/real_footage/unlabelled.json\`; none of them is a photo of the real-footage
-evaluation below), labelled by the model's own slow net: the fast net and ILA learned to agree with the
-keyframe net on real pictures (pseudo-labels), and the slow net did not train. No real frame was labelled by
-hand for training. The evaluations below use held-out seeds of the renderer (the bundled clips) and hand-labelled
-real photos. ${advice}`;
+package ${real.package} ships (\`training/real_footage/unlabelled.json\`), labelled by the model's own slow net:
+the fast net and ILA learned to agree with the keyframe net on real pictures (pseudo-labels), and the slow net did
+not train. No real frame was labelled by hand for training. ${evaluations} ${advice}`;
 }
 
 interface RunRef {
@@ -405,11 +413,12 @@ export function renderModelCard(runDir: string, modelDir: string, real: RealFoot
   const threads = start.threads === undefined ? '' : `, ${JSON.stringify(start.threads)} threads`;
   const chain = continuedRuns(runDir); // the runs this one continues: sections it lacks come from them
   const inherited = inheritedStages(recipe.init, chain);
-  const realPackage = realFootagePackage([recipe, ...chain.map((r) => r.recipe)]);
+  const seen = realFootageSeen([recipe, ...chain.map((r) => r.recipe)]);
+  const realTitle = seen ? (seen.handLabelled ? ' and a little hand-labelled real footage' : ' and unlabelled real footage') : '';
 
-  return `# ${id}: MILA trained on rendered street video${realPackage ? ' and unlabelled real footage' : ''}
+  return `# ${id}: MILA trained on rendered street video${realTitle}
 
-${trainingDataParagraph(realPackage)}
+${trainingDataParagraph(seen)}
 
 ## Architecture
 
@@ -494,7 +503,7 @@ export function renderModelAbout(runDir: string, modelDir: string, real: RealFoo
   const inherited = inheritedStages(recipe.init, chain);
   return modelAbout({
     dataSource: (recipe.data as Json | undefined)?.source,
-    realPackage: realFootagePackage([recipe, ...chain.map((r) => r.recipe)]),
+    realSeen: realFootageSeen([recipe, ...chain.map((r) => r.recipe)]),
     trainSeconds: typeof summary.train_seconds === 'number' ? summary.train_seconds + inheritedSeconds(inherited) : summary.train_seconds,
     hardware: String(recipe.hardware),
     realFootage: real.find((r) => r.model === name) ?? null,

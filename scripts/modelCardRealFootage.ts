@@ -112,22 +112,34 @@ ${rows.join('\n')}
 ${mine ? classBreakdownTable(mine, classNames) : ''}`;
 }
 
-/** The package of the unlabelled real footage a recipe (or a run it continues) trained on through
- * pseudo-labels (recipe.json "real_footage"), or null when it saw none. */
-export function realFootagePackage(recipes: unknown[]): string | null {
-  for (const r of recipes) {
-    const real = (r as { real_footage?: { package?: { name?: unknown } } } | null)?.real_footage;
-    if (real) return typeof real.package?.name === 'string' ? real.package.name : 'a package its recipe does not name';
-  }
-  return null;
+/** The real footage a model saw, from its recipe and the runs it continues (recipe.json "real_footage"):
+ * the package, and how many of its photos were labelled by hand ("hand_labelled"; the rest trained
+ * through pseudo-labels only). */
+export interface RealFootageSeen {
+  package: string;
+  handLabelled: number;
 }
 
-/** "rendered street video" for the project's renderer, the source's name otherwise; with the unlabelled
- * real footage it also saw (`realPackage`), since that changes what a visitor should expect. */
-export function trainingDataText(dataSource: unknown, realPackage: string | null = null): string {
+export function realFootageSeen(recipes: unknown[]): RealFootageSeen | null {
+  let pkg: string | null = null;
+  const hand = new Set<string>();
+  for (const r of recipes) {
+    const real = (r as { real_footage?: { package?: { name?: unknown }; hand_labelled?: unknown } } | null)?.real_footage;
+    if (!real) continue;
+    pkg ??= typeof real.package?.name === 'string' ? real.package.name : 'a package its recipe does not name';
+    if (Array.isArray(real.hand_labelled)) for (const id of real.hand_labelled) hand.add(String(id));
+  }
+  return pkg === null ? null : { package: pkg, handLabelled: hand.size };
+}
+
+/** "rendered street video" for the project's renderer, the source's name otherwise; with the real
+ * footage it also saw (`real`), since that changes what a visitor should expect. */
+export function trainingDataText(dataSource: unknown, real: RealFootageSeen | null = null): string {
   const rendered = dataSource === 'street' || dataSource === 'street-cache';
-  if (rendered && realPackage)
-    return `rendered street video (its only labels) plus unlabelled real photos and video from ${realPackage} (labelled by its own slow net)`;
+  if (rendered && real?.handLabelled)
+    return `rendered street video plus real photos and video from ${real.package} (${real.handLabelled} photos labelled by hand, the rest by its own slow net)`;
+  if (rendered && real)
+    return `rendered street video (its only labels) plus unlabelled real photos and video from ${real.package} (labelled by its own slow net)`;
   if (rendered) return 'rendered street video only (no real camera frame)';
   if (typeof dataSource === 'string' && dataSource !== '') return `the "${dataSource}" data`;
   return 'data its recipe does not name';
@@ -144,7 +156,7 @@ export function parentModelName(init: string): string {
 }
 
 /** The line the page shows: what the model was trained on, for how long, and how it does on real footage. */
-export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null; init?: unknown; realPackage?: string | null }): ModelAboutJson {
+export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; hardware: string; realFootage: RealFootageResult | null; init?: unknown; realSeen?: RealFootageSeen | null }): ModelAboutJson {
   // a recipe that continued another model ("init"): its minutes come on top of that model's
   const parent = typeof opts.init === 'string' && opts.init !== '' ? parentModelName(opts.init) : null;
   const minutes = typeof opts.trainSeconds === 'number' && Number.isFinite(opts.trainSeconds)
@@ -155,7 +167,7 @@ export function modelAbout(opts: { dataSource: unknown; trainSeconds: unknown; h
     row && opts.realFootage
       ? `On real street photos (hand-labelled, MILA K=${row.k}): ${fixed(row.pixelAccuracy, 0)}% pixel accuracy, mIoU ${fixed(row.miou, 0)}%.`
       : 'Not measured on real footage.';
-  return { summary: `Trained on ${trainingDataText(opts.dataSource, opts.realPackage ?? null)}${minutes}. ${real}`, card: 'README.md' };
+  return { summary: `Trained on ${trainingDataText(opts.dataSource, opts.realSeen ?? null)}${minutes}. ${real}`, card: 'README.md' };
 }
 
 /**

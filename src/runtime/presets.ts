@@ -14,12 +14,12 @@ export const CITYSCAPES_COLORS: [number, number, number][] = [
 ];
 
 /**
- * The model the page opens on: `public/models/mila-street-v22/`, trained by the project's training
- * code on its rendered street video, and without labels on a little real footage through its own slow
- * net's pseudo-labels (see its model card, public/models/mila-street-v22/README.md).
+ * The model the page opens on: `public/models/mila-street-v27/`, trained by the project's training
+ * code on its rendered street video plus a little real footage: 8 photos labelled by hand, and more
+ * through its own slow net's pseudo-labels (see its model card, public/models/mila-street-v27/README.md).
  * Its architecture comes from its own model.json; `fullSizeConfig` below is the paper-sized one.
  */
-export const DEFAULT_MODEL_ID = 'mila-street-v22';
+export const DEFAULT_MODEL_ID = 'mila-street-v27';
 
 /** `public/models/tiny/`: random weights, for tests (`npm run make-tiny`). */
 export const TINY_MODEL_ID = 'tiny';

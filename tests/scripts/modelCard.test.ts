@@ -38,6 +38,20 @@ describe('model card', () => {
     expect(renderModelAbout(runDir, modelDir, []).summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real photos and video from opencv-doc/);
   });
 
+  it('says how many real photos were labelled by hand, from this run or one it continues', () => {
+    const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
+    const real = { manifest: 'training/real_footage/unlabelled.json', package: { name: 'opencv-doc' }, labels: 'training/real_footage/labels', hand_labelled: ['car-rear', 'palace-sky', 'squirrel-branch'] };
+    writeFileSync(join(runDir, 'recipe.json'), JSON.stringify({ ...recipe, data: { source: 'street-cache' }, real_footage: real }));
+    const card = renderModelCard(runDir, modelDir);
+    expect(card).toMatch(/^# mila-street-v1: MILA trained on rendered street video and a little hand-labelled real footage\n/);
+    expect(card).toContain('**Trained on rendered street video and a little real footage, 3 photos of it labelled by hand.**');
+    expect(card).toContain('package\nopencv-doc ships were labelled coarsely by hand');
+    expect(card).not.toContain('No real frame was labelled by hand');
+    expect(renderModelAbout(runDir, modelDir, []).summary).toMatch(
+      /^Trained on rendered street video plus real photos and video from opencv-doc \(3 photos labelled by hand, the rest by its own slow net\)/,
+    );
+  });
+
   it('renders every section from the run folder', () => {
     const card = renderModelCard(runDir, modelDir);
     expect(card).toMatch(/^# mila-street-v1: /);

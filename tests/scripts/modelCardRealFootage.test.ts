@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderModelAbout, renderModelCard } from '../../scripts/model-card';
-import { headlineRow, modelAbout, parentModelName, readRealFootage, RealFootageError, realFootagePackage, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
+import { headlineRow, modelAbout, parentModelName, readRealFootage, RealFootageError, realFootageSeen, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
 
 let tmp: string;
 let runDir: string;
@@ -150,16 +150,29 @@ describe('the about line of a continued model', () => {
   });
 });
 
-describe('a model that also saw unlabelled real footage', () => {
+describe('a model that also saw real footage', () => {
   it('says so in the about line and names the package, from its recipe or a run it continues', () => {
-    const pkg = realFootagePackage([{ data: {} }, { real_footage: { manifest: 'm.json', package: { name: 'opencv-doc' } } }]);
-    expect(pkg).toBe('opencv-doc');
-    expect(realFootagePackage([{ data: {} }, null])).toBeNull();
-    expect(trainingDataText('street-cache', pkg)).toBe(
+    const seen = realFootageSeen([{ data: {} }, { real_footage: { manifest: 'm.json', package: { name: 'opencv-doc' } } }]);
+    expect(seen).toEqual({ package: 'opencv-doc', handLabelled: 0 });
+    expect(realFootageSeen([{ data: {} }, null])).toBeNull();
+    expect(trainingDataText('street-cache', seen)).toBe(
       'rendered street video (its only labels) plus unlabelled real photos and video from opencv-doc (labelled by its own slow net)',
     );
-    const about = modelAbout({ dataSource: 'street-cache', trainSeconds: 2400, hardware: '2 CPUs', realFootage: null, realPackage: pkg });
+    const about = modelAbout({ dataSource: 'street-cache', trainSeconds: 2400, hardware: '2 CPUs', realFootage: null, realSeen: seen });
     expect(about.summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real .* slow net\) for 40 min on 2 CPUs\./);
     expect(trainingDataText('street-cache')).toBe('rendered street video only (no real camera frame)');
+  });
+
+  it('counts the photos labelled by hand once over the runs, and says so instead of "its only labels"', () => {
+    const seen = realFootageSeen([
+      { real_footage: { package: { name: 'opencv-doc' }, hand_labelled: ['a', 'b'] } },
+      { data: {} },
+      { real_footage: { package: { name: 'opencv-doc' }, hand_labelled: ['b', 'c'] } },
+    ]);
+    expect(seen).toEqual({ package: 'opencv-doc', handLabelled: 3 });
+    expect(trainingDataText('street-cache', seen)).toBe(
+      'rendered street video plus real photos and video from opencv-doc (3 photos labelled by hand, the rest by its own slow net)',
+    );
+    expect(realFootageSeen([{ real_footage: { hand_labelled: ['a'] } }])).toEqual({ package: 'a package its recipe does not name', handLabelled: 1 });
   });
 });

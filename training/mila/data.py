@@ -35,6 +35,12 @@ class ClipBatch:
     def to(self, device) -> "ClipBatch":
         return ClipBatch(self.rgb.to(device), self.labels.to(device), self.depth.to(device))
 
+    @staticmethod
+    def concat(batches: Sequence["ClipBatch"]) -> "ClipBatch":
+        """The clips of `batches` (same frame count and size) as one batch, in order."""
+        return ClipBatch(torch.cat([b.rgb for b in batches]), torch.cat([b.labels for b in batches]),
+                         torch.cat([b.depth.to(batches[0].depth.dtype) for b in batches]))
+
     def frame_has_ground_truth(self, ignore_index: int = 255) -> torch.Tensor:
         """[T] bool: whether any clip has a labelled or depth-valid pixel at frame t."""
         labelled = (self.labels != ignore_index).flatten(2).any(-1)

@@ -12,13 +12,15 @@ def format_seconds(s: float) -> str:
 
 
 class ProgressBar:
-    def __init__(self, total: float, label: str, stream: Optional[TextIO] = None, width: int = 30):
+    def __init__(self, total: float, label: str, stream: Optional[TextIO] = None, width: int = 30,
+                 start: float = 0.0):
+        """`start`: the amount done before this bar (a resumed run); the ETA comes from this bar's own rate."""
         if total <= 0:
             raise ValueError(f"progress total must be > 0, got {total}")
         self.total, self.label, self.width = float(total), label, width
         self.stream = stream or sys.stderr
         self.tty = getattr(self.stream, "isatty", lambda: False)()
-        self.done = 0.0
+        self.start = self.done = float(start)
         self.t0 = time.time()
         self._last_bucket = -1
         self._last_print = 0.0
@@ -26,9 +28,9 @@ class ProgressBar:
     def line(self) -> str:
         frac = min(1.0, self.done / self.total)
         elapsed = time.time() - self.t0
-        eta = elapsed * (1 - frac) / frac if frac > 0 else float("nan")
+        progressed = self.done - self.start
+        eta_text = format_seconds(elapsed * max(0.0, self.total - self.done) / progressed) if progressed > 0 else "?"
         filled = int(frac * self.width)
-        eta_text = format_seconds(eta) if frac > 0 else "?"
         return (f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {frac * 100:5.1f}% "
                 f"{self.done:.0f}/{self.total:.0f} elapsed {format_seconds(elapsed)} ETA {eta_text}")
 

@@ -21,7 +21,8 @@ def pseudo_label(model: MilaModel, batch: ClipBatch, frames: Sequence[int], thre
     """`batch` with labels and depth of the frames at `frames` set from the slow-only path: the argmax
     class where its softmax probability is at least `threshold` (else `ignore_index`), and its depth
     (unless `with_depth` is False: then depth keeps its values, none for unlabelled footage, and only
-    the renders teach depth). Other frames keep their labels, so the losses skip them."""
+    the renders teach depth). Other frames keep their labels, so the losses skip them, and so does a clip
+    that has labels of its own (a hand-labelled photo): it keeps them, and takes only the depth."""
     if not 0.0 <= threshold < 1.0:
         raise ValueError(f"pseudo-label threshold must be in [0, 1), got {threshold}")
     if any(p.requires_grad for part in (model.slow, model.decoders) for p in part.parameters()):
@@ -40,7 +41,9 @@ def pseudo_label(model: MilaModel, batch: ClipBatch, frames: Sequence[int], thre
     cls = torch.where(prob >= threshold, cls, torch.full_like(cls, ignore_index))
     b, t = batch.rgb.shape[0], len(frames)
     labels, depth = batch.labels.clone(), batch.depth.clone()
-    labels[:, frames] = cls.view(b, t, *cls.shape[1:]).to(labels.dtype)
+    own = (batch.labels != ignore_index).flatten(1).any(1)
+    pseudo = cls.view(b, t, *cls.shape[1:]).to(labels.dtype)
+    labels[:, frames] = torch.where(own.view(b, 1, 1, 1), labels[:, frames], pseudo)
     if with_depth:
         depth[:, frames] = out["depth"][:, 0].view(b, t, *cls.shape[1:]).to(depth.dtype)
     return ClipBatch(batch.rgb, labels, depth)

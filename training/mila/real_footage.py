@@ -1,15 +1,19 @@
-"""Unlabelled real footage for training: photos and videos a Debian package ships, as moving clips.
+"""Real footage for training: photos and videos a Debian package ships, as moving clips.
 
-The renders are the only labelled data; real footage has no labels here, so it trains through the slow
-net's pseudo-labels (`mila.pseudo_labels`): the fast path and ILA learn to agree with the keyframe net
-on real textures and light. The manifest (training/real_footage/unlabelled.json) names each file by its
-path in the package and its sha256; none may be a photo of the real-footage *evaluation* clip
-(training/real_footage/sources.json), which this module refuses.
+The package ships them without labels. They train through the slow net's pseudo-labels
+(`mila.pseudo_labels`): the fast path and ILA learn to agree with the keyframe net on real textures and
+light. Photos may also be labelled coarsely by hand (a polygon file per photo in a labels folder, in
+the photo's own pixel coordinates, the format of `mila.polygons`): those labels teach the slow net
+itself, and replace the pseudo-labels of that photo's clips. The manifest
+(training/real_footage/unlabelled.json) names each file by its path in the package and its sha256; none
+may be a photo of the real-footage *evaluation* clip (training/real_footage/sources.json), which this
+module refuses.
 
 A photo becomes a clip through a camera path: a 1:2 crop box that pans and zooms a little from frame to
 frame (the motion a hand-held or dashcam clip has between a keyframe and the frames after it). A video
 gives consecutive frames (a random stride), through one slowly moving box as well. Frames are
-[T, H, W, 3] uint8 like every clip batch; labels are all unlabelled and depth all 0 until pseudo-labelled.
+[T, H, W, 3] uint8 like every clip batch; labels are the hand labels cropped along (255 for footage
+without them), depth all 0 (none) until pseudo-labelled.
 """
 from __future__ import annotations
 
@@ -19,17 +23,20 @@ import random
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 from PIL import Image
 
 from .data import ClipBatch, ClipDataset
+from .polygons import DEFAULT_BAND, load_polygons, rasterise
 
 VIDEO_SUFFIXES = (".avi", ".mp4", ".webm", ".mkv", ".mov")
 MAX_STORED_WIDTH = 768  # photos are kept at most this wide in memory: crops are 256 wide
 MAX_VIDEO_FRAMES = 600
+LABEL_BAND_WIDTH = 512  # hand labels ignore DEFAULT_BAND pixels per side of a boundary at this width
+IGNORE = 255
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class CameraPath:
 class FootageItem:
     id: str
     frames: np.ndarray  # [N, H, W, 3] uint8; a photo has N = 1
+    labels: Optional[np.ndarray] = None  # [H, W] uint8 train IDs of a hand-labelled photo, 255 = unlabelled
 
 
 def sha256_of(path: Path) -> str:
@@ -113,18 +121,33 @@ def read_video(path: Path, max_frames: int = MAX_VIDEO_FRAMES) -> np.ndarray:
     return frames.reshape(-1, h, w, 3)
 
 
-def read_photo(path: Path) -> np.ndarray:
+def read_photo(path: Path) -> Tuple[np.ndarray, float]:
+    """[1, H, W, 3] uint8, and the scale from the file's pixels to the stored ones."""
     im = Image.open(path).convert("RGB")
+    scale = 1.0
     if im.width > MAX_STORED_WIDTH:
-        im = im.resize((MAX_STORED_WIDTH, round(im.height * MAX_STORED_WIDTH / im.width)), Image.LANCZOS)
-    return np.asarray(im)[None]
+        scale = MAX_STORED_WIDTH / im.width
+        im = im.resize((MAX_STORED_WIDTH, round(im.height * scale)), Image.LANCZOS)
+    return np.asarray(im)[None], scale
 
 
-def load_items(manifest_path: str | Path, root: Path) -> List[FootageItem]:
-    """Every manifest file, hash-checked, never one of the evaluation photos."""
+def read_hand_labels(path: Path, scale: float, height: int, width: int) -> np.ndarray:
+    """A photo's polygon file (its own pixel coordinates) rasterised at the stored size."""
+    layers = [(name, [(x * scale, y * scale) for x, y in poly]) for name, poly in load_polygons(str(path))]
+    labels = rasterise(layers, width, height, band=max(1, round(DEFAULT_BAND * width / LABEL_BAND_WIDTH)))
+    if (labels == IGNORE).all():
+        raise ValueError(f"{path}: the polygons label no pixel of the photo")
+    return labels
+
+
+def load_items(manifest_path: str | Path, root: Path, labels_dir: Optional[Path] = None) -> List[FootageItem]:
+    """Every manifest file, hash-checked, never one of the evaluation photos; with `labels_dir`, a photo
+    whose id has a polygon file `<labels_dir>/<id>.json` carries those hand labels."""
     manifest_path = Path(manifest_path)
     manifest = load_manifest(manifest_path)
     held_out = evaluation_hashes(manifest_path, manifest)
+    if labels_dir is not None and not Path(labels_dir).is_dir():
+        raise FileNotFoundError(f"hand labels {labels_dir}: not a folder")
     items = []
     for entry in manifest["files"]:
         path = root / entry["path"]
@@ -136,8 +159,21 @@ def load_items(manifest_path: str | Path, root: Path) -> List[FootageItem]:
         if digest in held_out:
             raise ValueError(f"{entry['id']} ({entry['path']}) is a photo of the real-footage evaluation clip: "
                              "training on it would leak the evaluation")
-        frames = read_video(path) if path.suffix.lower() in VIDEO_SUFFIXES else read_photo(path)
-        items.append(FootageItem(entry["id"], frames))
+        polygons = None if labels_dir is None else Path(labels_dir) / f"{entry['id']}.json"
+        if path.suffix.lower() in VIDEO_SUFFIXES:
+            if polygons is not None and polygons.is_file():
+                raise ValueError(f"{polygons}: hand labels are for photos; {entry['id']} is a video")
+            items.append(FootageItem(entry["id"], read_video(path)))
+            continue
+        frames, scale = read_photo(path)
+        labels = None
+        if polygons is not None and polygons.is_file():
+            labels = read_hand_labels(polygons, scale, *frames.shape[1:3])
+        items.append(FootageItem(entry["id"], frames, labels))
+    if labels_dir is not None:
+        strays = sorted(p.stem for p in Path(labels_dir).glob("*.json") if p.stem not in {i.id for i in items})
+        if strays:
+            raise ValueError(f"hand labels {labels_dir}: {', '.join(strays)} name no file of {manifest_path}")
     return items
 
 
@@ -165,8 +201,8 @@ def crop_boxes(rng: random.Random, src_w: int, src_h: int, aspect: float, count:
 
 
 class RealFootageDataset(ClipDataset):
-    """Unlabelled real clips of `height` x `width` (see the module docstring); no evaluation set: the
-    real-footage evaluation clip is scored by the browser evaluator and `mila.evaluate` on its own."""
+    """Real clips of `height` x `width` (see the module docstring), hand-labelled or not; no evaluation
+    set: the real-footage evaluation clip is scored by the browser evaluator and `mila.evaluate` on its own."""
 
     dense_labels = False
 
@@ -179,7 +215,14 @@ class RealFootageDataset(ClipDataset):
         self.camera = camera
         self.max_stride = max_stride
 
-    def _clip(self, item: FootageItem, num_frames: int, rng: random.Random) -> torch.Tensor:
+    def hand_labelled(self) -> "RealFootageDataset":
+        """The same footage, only its hand-labelled photos."""
+        items = [i for i in self.items if i.labels is not None]
+        if not items:
+            raise ValueError("no footage item has hand labels (a polygon file in the labels folder)")
+        return RealFootageDataset(items, self.height, self.width, self.camera, self.max_stride)
+
+    def _clip(self, item: FootageItem, num_frames: int, rng: random.Random) -> Tuple[torch.Tensor, torch.Tensor]:
         n, src_h, src_w = item.frames.shape[:3]
         stride = rng.randint(1, self.max_stride) if n > 1 else 0
         span = (num_frames - 1) * stride
@@ -189,15 +232,21 @@ class RealFootageDataset(ClipDataset):
                 raise ValueError(f"video {item.id} has {n} frames; a clip needs {num_frames}")
         start = rng.randint(0, n - 1 - span)
         boxes = crop_boxes(rng, src_w, src_h, self.width / self.height, num_frames, self.camera)
-        out = [np.asarray(Image.fromarray(item.frames[start + i * stride]).resize(
-                   (self.width, self.height), Image.BILINEAR, box=boxes[i])) for i in range(num_frames)]
-        return torch.from_numpy(np.stack(out))
+        size = (self.width, self.height)
+        out = [np.asarray(Image.fromarray(item.frames[start + i * stride]).resize(size, Image.BILINEAR, box=boxes[i]))
+               for i in range(num_frames)]
+        if item.labels is None:
+            labels = np.full((num_frames, self.height, self.width), IGNORE, np.uint8)
+        else:  # nearest: a class ID is never blended with its neighbour's
+            labels = np.stack([np.asarray(Image.fromarray(item.labels).resize(size, Image.NEAREST, box=box))
+                               for box in boxes])
+        return torch.from_numpy(np.stack(out)), torch.from_numpy(labels).long()
 
     def sample(self, batch_size: int, num_frames: int, rng: random.Random) -> ClipBatch:
-        rgb = torch.stack([self._clip(self.items[rng.randrange(len(self.items))], num_frames, rng)
-                           for _ in range(batch_size)])
-        b, t, h, w = rgb.shape[:4]
-        return ClipBatch(rgb, torch.full((b, t, h, w), 255, dtype=torch.int64), torch.zeros((b, t, h, w)))
+        clips = [self._clip(self.items[rng.randrange(len(self.items))], num_frames, rng) for _ in range(batch_size)]
+        rgb = torch.stack([c[0] for c in clips])
+        labels = torch.stack([c[1] for c in clips])
+        return ClipBatch(rgb, labels, torch.zeros(labels.shape))
 
     def eval_batches(self, num_frames: int, batch_size: int) -> Iterator[ClipBatch]:
-        raise ValueError("unlabelled real footage has no evaluation set: it only trains, through pseudo-labels")
+        raise ValueError("real training footage has no evaluation set: the real-footage evaluation clip is another")

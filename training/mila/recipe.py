@@ -4,7 +4,7 @@ A recipe names its model and architecture config, its data (the rendered-data ca
 augmentation and the flags of `mila.train`; `"_base_": "<file>"` inherits another recipe (nested
 objects merge, the child wins), as mmsegmentation's configs inherit `_base_` files. Paths are
 relative to the recipe's own folder (`config`, `init` for a recipe that continues another model, and
-`real_footage.manifest`). The CPU command (`npm run train -- <recipe>`) and
+`real_footage.manifest` and `real_footage.labels`). The CPU command (`npm run train -- <recipe>`) and
 `training/scripts/device_run.sh` both read recipes: no hyper-parameter lives only in a shell script.
 """
 from __future__ import annotations
@@ -20,9 +20,11 @@ DATA_SOURCES = ("street-cache", "street")
 # "init": the model a recipe continues (a run's export/ or a checkpoint), so a later recipe improves the
 # default rather than starting over
 # no "hardware": run_recipe writes the one the run used (train.device: cuda -> the GPU, else the CPU)
-# "real_footage": unlabelled real clips the MILA stage trains on through the slow net's pseudo-labels
-# (mila.real_footage): the manifest, the share of MILA steps, the pseudo-label threshold, whether depth too
-REAL_FOOTAGE_KEYS = {"manifest", "share", "threshold", "depth"}
+# "real_footage": real clips the MILA stage trains on through the slow net's pseudo-labels
+# (mila.real_footage): the manifest, the share of MILA steps, the pseudo-label threshold, whether depth too;
+# optionally a folder of hand-labelled photos ("labels") and the share of the slow net's pre-training
+# frames drawn from them ("labelled_share")
+REAL_FOOTAGE_KEYS = {"manifest", "share", "threshold", "depth", "labels", "labelled_share"}
 KNOWN = set(REQUIRED) | {"_base_", "_comment", "threads", "augment", "description", "init", "real_footage"}
 
 
@@ -48,8 +50,10 @@ def _read(path: Path, seen: List[Path]) -> Dict[str, Any]:
     for key in ("config", "init"):
         if key in data:
             data[key] = str((path.parent / data[key]).resolve())
-    if isinstance(data.get("real_footage"), dict) and "manifest" in data["real_footage"]:
-        data["real_footage"]["manifest"] = str((path.parent / data["real_footage"]["manifest"]).resolve())
+    if isinstance(data.get("real_footage"), dict):
+        for key in ("manifest", "labels"):
+            if key in data["real_footage"]:
+                data["real_footage"][key] = str((path.parent / data["real_footage"][key]).resolve())
     base = data.pop("_base_", None)
     if base is None:
         return data

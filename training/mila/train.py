@@ -23,7 +23,7 @@ from torch import nn
 from .augment import AugmentSpec, augment_batch
 from .checkpoint import load_checkpoint, save_checkpoint
 from .config import TASKS, ModelConfig, load_config
-from .data import CachedStreetDataset, ClipDataset, ClipPool, RenderedStreetDataset, parse_seed_range, seeds_overlap
+from .data import CachedStreetDataset, ClipBatch, ClipDataset, ClipPool, RenderedStreetDataset, parse_seed_range, seeds_overlap
 from .decoders import TaskDecoder
 from .distributed import DistContext, any_rank, barrier, init_distributed, shutdown
 from .evaluate import evaluate, to_markdown
@@ -95,7 +95,8 @@ def run_stage(name: str, step_module: nn.Module, params: List[nn.Parameter], sam
     step = progress.step
     t0 = time.time() - progress.elapsed
     last_save = time.time()
-    bar = ProgressBar(budget_s if budget_s is not None else max_steps, name) if ctx.is_main else None
+    bar = ProgressBar(budget_s if budget_s is not None else max_steps, name,
+                      start=progress.elapsed if budget_s is not None else progress.step) if ctx.is_main else None
 
     def snapshot() -> StageProgress:
         return StageProgress(name, step, time.time() - t0, decayed, opt.state_dict(),
@@ -223,20 +224,30 @@ def load_init(path: str) -> Tuple[MilaModel, ModelConfig]:
 
 
 def build_real_footage(args, config: ModelConfig, stages: Sequence[str]) -> Optional[RealFootageDataset]:
-    """The unlabelled real footage the MILA stage mixes in (`--real-footage`), or None."""
+    """The real footage (`--real-footage`) the MILA stage mixes in through pseudo-labels, and whose
+    hand-labelled photos (`--real-labels`) a `--real-labelled-share` of each pre-training batch of the
+    slow net draws; or None."""
     if not args.real_footage:
+        if args.real_labels or args.real_labelled_share:
+            raise ValueError("--real-labels and --real-labelled-share need --real-footage, the manifest of the photos")
         return None
     if not 0.0 < args.real_share <= 1.0:
         raise ValueError(f"--real-share must be in (0, 1], got {args.real_share}")
-    if "mila" not in stages:
+    if not 0.0 <= args.real_labelled_share < 1.0:
+        raise ValueError(f"--real-labelled-share must be in [0, 1), got {args.real_labelled_share}")
+    if args.real_labelled_share and not args.real_labels:
+        raise ValueError("--real-labelled-share needs --real-labels, the folder of hand-labelled polygons")
+    if args.real_labelled_share and "pretrain-slow" not in stages:
+        raise ValueError("--real-labelled-share trains the slow net's pre-training; --stages has no pretrain-slow")
+    if "mila" not in stages and not args.real_labelled_share:
         raise ValueError("--real-footage trains the MILA stage through pseudo-labels; --stages has no mila")
     frozen = FREEZE_POLICIES[args.freeze]
-    if "slow" not in frozen or "decoders" not in frozen:
+    if "mila" in stages and ("slow" not in frozen or "decoders" not in frozen):
         raise ValueError(f"--real-footage: the slow net and decoders make the pseudo-labels and must stay frozen; "
                          f"--freeze {args.freeze} trains {', '.join(p for p in ('slow', 'decoders') if p not in frozen)}")
     if not args.real_root:
         raise ValueError("--real-footage needs --real-root, the folder its package is extracted in")
-    items = load_items(args.real_footage, Path(args.real_root))
+    items = load_items(args.real_footage, Path(args.real_root), Path(args.real_labels) if args.real_labels else None)
     return RealFootageDataset(items, config.input.height, config.input.width)
 
 
@@ -320,6 +331,8 @@ def run(args) -> Dict:
     budgets = split_budget(remaining, stages, fractions)
     pre_bs = args.pretrain_batch_size or args.batch_size
     real_data = build_real_footage(args, config, stages)
+    # before training: a labels folder that labels no photo is an error here
+    hand_labelled = real_data.hand_labelled() if real_data is not None and args.real_labelled_share else None
     class_weights = seg_class_weights(args.class_weights, train_data, config.segmentation.num_classes)
     losses = TaskLosses(config.segmentation.ignore_index, args.depth_loss, class_weights)
     results: List[StageResult] = []
@@ -344,7 +357,9 @@ def run(args) -> Dict:
              "amp": args.amp, "config": config.name, "stages": stages, "budgets_s": budgets,
              "data": args.data, "randomized_share": args.randomized_share,
              "real_footage": None if real_data is None else {
-                 "items": [f"{i.id} ({len(i.frames)} frames)" for i in real_data.items], "share": args.real_share,
+                 "items": [f"{i.id} ({len(i.frames)} frames{', hand-labelled' if i.labels is not None else ''})"
+                           for i in real_data.items], "share": args.real_share,
+                 "labelled_share": args.real_labelled_share,
                  "pseudo_threshold": args.pseudo_threshold, "pseudo_depth": args.pseudo_depth},
              "augment": dataclasses.asdict(augment), "depth_loss": args.depth_loss,
              "class_weights": None if class_weights is None else [round(float(w), 4) for w in class_weights],
@@ -363,6 +378,15 @@ def run(args) -> Dict:
     def train_batch(num_frames: int, batch_size: int):
         return augment_batch(train_data.sample(batch_size, num_frames, rng).to(device), augment, rng,
                              config.segmentation.ignore_index)
+
+    def pretrain_batch(real_share: float):
+        """Rendered frames, `real_share` of them hand-labelled real photos instead."""
+        n_real = round(pre_bs * real_share)
+        if n_real == 0:
+            return train_batch(1, pre_bs)
+        real = augment_batch(hand_labelled.sample(n_real, 1, rng).to(device), augment, rng,
+                             config.segmentation.ignore_index)
+        return ClipBatch.concat([train_batch(1, pre_bs - n_real), real])
 
     def real_batch(plan):
         """Unlabelled real clips, augmented, their fast frames labelled by the frozen slow net."""
@@ -394,7 +418,8 @@ def run(args) -> Dict:
             for p in step_module.parameters():
                 p.requires_grad_(True)
             step_module.train()
-            sample = lambda: (train_batch(1, pre_bs),)  # noqa: E731
+            real_share = args.real_labelled_share if stage == "pretrain-slow" else 0.0
+            sample = lambda: (pretrain_batch(real_share),)  # noqa: E731
         else:
             params_frozen = FREEZE_POLICIES[args.freeze]
             _set_trainable(model, params_frozen)
@@ -502,6 +527,10 @@ def build_parser() -> argparse.ArgumentParser:
                                           "(training/real_footage/unlabelled.json), trained on through the slow net's pseudo-labels")
     p.add_argument("--real-root", help="the folder the real-footage manifest's package is extracted in")
     p.add_argument("--real-share", type=float, default=0.5, help="share of MILA steps on real footage")
+    p.add_argument("--real-labels", help="folder of hand-labelled polygons (<footage id>.json) for photos of "
+                                         "--real-footage: those clips train on them instead of pseudo-labels")
+    p.add_argument("--real-labelled-share", type=float, default=0.0,
+                   help="pretrain-slow: share of each batch's frames from the hand-labelled real photos")
     p.add_argument("--pseudo-threshold", type=float, default=0.0,
                    help="pseudo-labels: least softmax probability of a pixel's class for it to be labelled")
     p.add_argument("--pseudo-depth", action=argparse.BooleanOptionalAction, default=True,

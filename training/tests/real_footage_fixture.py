@@ -1,5 +1,6 @@
 """A fabricated 'package' of unlabelled real footage for tests: two photos, a short video, a manifest
-naming them, and an evaluation sources.json that names a third photo (which training must refuse)."""
+naming them, and an evaluation sources.json that names a third photo (which training must refuse); and
+a hand-labelled photo to add."""
 from __future__ import annotations
 
 import json
@@ -42,3 +43,21 @@ def add_file(manifest_path: Path, entry: dict) -> None:
     manifest = json.loads(manifest_path.read_text())
     manifest["files"].append(entry)
     manifest_path.write_text(json.dumps(manifest))
+
+
+def add_two_tone_photo(folder: Path, manifest: Path, width: int = 1000, height: int = 400) -> Path:
+    """Adds a photo red on its left 40% and blue on the rest, hand-labelled road | sky in its own pixels
+    (folder/labels/two-tone.json); returns the labels folder."""
+    rgb = np.zeros((height, width, 3), np.uint8)
+    split = int(width * 0.4)
+    rgb[:, :split, 0] = 220
+    rgb[:, split:, 2] = 220
+    Image.fromarray(rgb).save(folder / "pkg" / "photos" / "two-tone.png")
+    add_file(manifest, {"id": "two-tone", "path": "photos/two-tone.png",
+                        "sha256": sha256_of(folder / "pkg" / "photos" / "two-tone.png")})
+    labels = folder / "labels"
+    labels.mkdir(exist_ok=True)
+    (labels / "two-tone.json").write_text(json.dumps({
+        "road": [[[0, 0], [split, 0], [split, height], [0, height]]],
+        "sky": [[[split, 0], [width, 0], [width, height], [split, height]]]}))
+    return labels

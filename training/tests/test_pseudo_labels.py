@@ -58,3 +58,16 @@ def test_a_teacher_that_trains_or_a_frame_outside_the_clip_is_refused():
         pseudo_label(model, clip, [4])
     with pytest.raises(ValueError, match="threshold"):
         pseudo_label(model, clip, [1], 1.0)
+
+
+def test_a_hand_labelled_clip_keeps_its_labels_and_takes_only_the_depth():
+    model, cfg, clip = _model_and_clip()
+    _set_trainable(model, FREEZE_POLICIES["slow+decoders"])
+    labels = clip.labels.clone()
+    labels[1, :, :8] = 3  # clip 1 is hand-labelled (coarsely: only a band of rows)
+    mixed = ClipBatch(clip.rgb, labels, clip.depth)
+    out = pseudo_label(model, mixed, [1, 2])
+    plain = pseudo_label(model, clip, [1, 2])
+    assert torch.equal(out.labels[1], labels[1])
+    assert torch.equal(out.labels[0], plain.labels[0])
+    assert torch.equal(out.depth, plain.depth)

@@ -7,7 +7,7 @@ import torch
 
 from mila.real_footage import CameraPath, RealFootageDataset, crop_boxes, load_items, sha256_of
 
-from real_footage_fixture import add_file, fabricate_footage
+from real_footage_fixture import add_file, add_two_tone_photo, fabricate_footage
 
 
 def test_photos_and_video_load_hash_checked(tmp_path):
@@ -65,3 +65,58 @@ def test_clips_are_unlabelled_moving_and_the_same_for_a_seed(tmp_path):
         RealFootageDataset(items[2:], 32, 64).sample(1, 20, random.Random(0))
     with pytest.raises(ValueError, match="no evaluation set"):
         next(data.eval_batches(5, 1))
+
+
+def test_hand_labels_are_scaled_with_the_photo_and_cropped_along_with_its_clips(tmp_path):
+    manifest = fabricate_footage(tmp_path)
+    labels_dir = add_two_tone_photo(tmp_path, manifest)
+    items = load_items(manifest, tmp_path / "pkg", labels_dir)
+    labelled = {i.id: i for i in items if i.labels is not None}
+    assert list(labelled) == ["two-tone"]
+    item = labelled["two-tone"]
+    assert item.frames.shape[1:3] == item.labels.shape == (307, 768)  # stored at most 768 wide, labels with it
+    red = item.frames[0, ..., 0] > item.frames[0, ..., 2]
+    known = item.labels != 255
+    assert known.mean() > 0.95  # only the boundary band is unlabelled
+    assert np.array_equal(item.labels[known] == 0, red[known])
+    data = RealFootageDataset(items, 32, 64).hand_labelled()
+    batch = data.sample(16, 3, random.Random(0))
+    assert batch.labels.dtype == torch.int64 and bool((batch.depth == 0).all())
+    known = batch.labels != 255
+    red = batch.rgb[..., 0] > batch.rgb[..., 2]
+    assert known.float().mean() > 0.8
+    assert torch.equal((batch.labels == 0)[known], red[known])  # labels stay on their pixels as the camera moves
+    assert torch.equal((batch.labels == 10)[known], ~red[known])
+
+
+def test_hand_labels_are_refused_for_a_video_a_stray_id_or_a_missing_folder(tmp_path):
+    manifest = fabricate_footage(tmp_path)
+    labels_dir = add_two_tone_photo(tmp_path, manifest)
+    (labels_dir / "clip.json").write_text(json.dumps({"road": [[[0, 0], [10, 0], [10, 10]]]}))
+    with pytest.raises(ValueError, match="hand labels are for photos; clip is a video"):
+        load_items(manifest, tmp_path / "pkg", labels_dir)
+    (labels_dir / "clip.json").rename(labels_dir / "lost.json")
+    with pytest.raises(ValueError, match="lost name no file of"):
+        load_items(manifest, tmp_path / "pkg", labels_dir)
+    (labels_dir / "lost.json").unlink()
+    (labels_dir / "street.json").write_text(json.dumps({"road": [[[-50, -50], [-10, -50], [-10, -10]]]}))
+    with pytest.raises(ValueError, match="label no pixel"):
+        load_items(manifest, tmp_path / "pkg", labels_dir)
+    with pytest.raises(FileNotFoundError, match="not a folder"):
+        load_items(manifest, tmp_path / "pkg", tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="no footage item has hand labels"):
+        RealFootageDataset(load_items(manifest, tmp_path / "pkg"), 32, 64).hand_labelled()
+
+
+def test_the_committed_hand_labels_parse_and_name_photos_of_the_manifest():
+    from pathlib import Path
+
+    from mila.polygons import load_polygons
+
+    folder = Path(__file__).resolve().parent.parent / "real_footage"
+    manifest = json.loads((folder / "unlabelled.json").read_text())
+    photos = {f["id"] for f in manifest["files"] if not f["path"].endswith(".avi")}
+    files = sorted((folder / "labels").glob("*.json"))
+    assert files and {f.stem for f in files} <= photos
+    for f in files:
+        assert load_polygons(str(f)), f.name  # known class names, 3+ points per polygon

@@ -74,7 +74,7 @@ def test_a_gpu_recipe_without_a_gpu_is_a_clear_error(tmp_path, capsys, monkeypat
     assert "torch sees no CUDA GPU" in capsys.readouterr().err and not (tmp_path / "o").exists()
 
 
-def test_a_recipes_real_footage_manifest_is_relative_to_it_and_its_package_must_exist(tmp_path, capsys):
+def test_a_recipes_real_footage_manifest_and_labels_are_relative_to_it_and_its_package_must_exist(tmp_path, capsys):
     from mila.recipe import load_recipe
 
     (tmp_path / "footage").mkdir()
@@ -82,11 +82,38 @@ def test_a_recipes_real_footage_manifest_is_relative_to_it_and_its_package_must_
         {"package": {"name": "no-such-package-mila", "version": "0"}, "evaluation": [], "files": [{"id": "x"}]}))
     path = tmp_path / "r.json"
     path.write_text(json.dumps({"_base_": str(RECIPE), "name": "real",
-                                "real_footage": {"manifest": "footage/m.json", "share": 0.5}}))
+                                "real_footage": {"manifest": "footage/m.json", "share": 0.5, "labels": "footage/labels",
+                                                 "labelled_share": 0.25}}))
     assert load_recipe(path)["real_footage"]["manifest"] == str(tmp_path / "footage" / "m.json")
+    assert load_recipe(path)["real_footage"]["labels"] == str(tmp_path / "footage" / "labels")
     assert run_recipe.main([str(path), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "cache")]) == 2
     assert "could not download and unpack the Debian package no-such-package-mila=0" in capsys.readouterr().err
     assert not (tmp_path / "cache").exists()  # it failed before rendering anything
     path.write_text(json.dumps({"_base_": str(RECIPE), "name": "real", "real_footage": {"manifest": "m.json", "shares": 1}}))
     assert run_recipe.main([str(path), "--out", str(tmp_path / "o")]) == 2
     assert "unknown real_footage keys ['shares']" in capsys.readouterr().err
+
+
+def test_a_recipes_hand_labelled_photos_train_the_slow_net_and_are_recorded(tmp_path):
+    from real_footage_fixture import add_two_tone_photo, fabricate_footage
+
+    manifest = fabricate_footage(tmp_path / "footage", with_video=False)
+    add_two_tone_photo(tmp_path / "footage", manifest)
+    # the package as run_recipe keeps it beside the cache, already extracted
+    pkg_root = tmp_path / "real-footage" / "fabricated_1"
+    pkg_root.parent.mkdir()
+    (tmp_path / "footage" / "pkg").rename(pkg_root)
+    (pkg_root / ".extracted").touch()
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"_base_": str(RECIPE), "name": "hand",
+                                "real_footage": {"manifest": "footage/manifest.json", "labels": "footage/labels",
+                                                 "labelled_share": 0.5},
+                                "train": {"stages": "pretrain-slow,mila", "freeze": "slow+decoders"}}))
+    out = tmp_path / "run"
+    assert run_recipe.main([str(path), "--out", str(out), "--cache-root", str(tmp_path / "cache"), "--no-ship",
+                            "--threads", "1"]) == 0
+    record = json.loads((out / "recipe.json").read_text())["real_footage"]
+    assert record["hand_labelled"] == ["two-tone"] and record["labelled_share"] == 0.5
+    assert not Path(record["labels"]).is_absolute() and Path(record["labels"]).name == "labels"
+    start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
+    assert start["real_footage"]["items"] == ["street (1 frames)", "park (1 frames)", "two-tone (1 frames, hand-labelled)"]

@@ -11,7 +11,7 @@ from mila.export import load_exported
 from mila.train import main
 
 from cityscapes_fixture import fabricate_cityscapes
-from real_footage_fixture import fabricate_footage
+from real_footage_fixture import add_two_tone_photo, fabricate_footage
 from helpers import CONFIG_DIR
 
 
@@ -103,3 +103,36 @@ def test_real_footage_trains_the_fast_path_on_the_frozen_slow_nets_pseudo_labels
     assert rc == 2 and "must stay frozen; --freeze slow trains decoders" in capsys.readouterr().err
     rc = main(common + ["--out", str(tmp_path / "bad"), "--freeze", "slow+decoders"])
     assert rc == 2 and "needs --real-root" in capsys.readouterr().err
+
+
+def test_hand_labelled_real_photos_join_the_slow_nets_pretraining_batches(tmp_path, capsys, monkeypatch):
+    import mila.train as train_module
+
+    root = tmp_path / "cs"
+    fabricate_cityscapes(root, "train")
+    manifest = fabricate_footage(tmp_path / "footage")
+    labels = add_two_tone_photo(tmp_path / "footage", manifest)
+    seen = []
+    concat = train_module.ClipBatch.concat
+    monkeypatch.setattr(train_module.ClipBatch, "concat",
+                        staticmethod(lambda parts: seen.append([p.labels.shape[0] for p in parts]) or concat(parts)))
+    common = ["--init", str(_tiny_export(tmp_path / "init")), "--data", "cityscapes", "--cityscapes-root", str(root),
+              "--cityscapes-eval-split", "train", "--max-steps", "2", "--pretrain-batch-size", "4", "--device", "cpu",
+              "--no-eval", "--no-export", "--real-footage", str(manifest), "--real-root", str(tmp_path / "footage" / "pkg")]
+    out = tmp_path / "run"
+    rc = main(common + ["--out", str(out), "--stages", "pretrain-slow", "--real-labels", str(labels),
+                        "--real-labelled-share", "0.5"])
+    assert rc == 0
+    start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
+    assert "two-tone (1 frames, hand-labelled)" in start["real_footage"]["items"]
+    assert start["real_footage"]["labelled_share"] == 0.5
+    assert seen == [[2, 2], [2, 2]]  # every step: 2 rendered frames, 2 crops of the hand-labelled photo
+
+    rc = main(common + ["--out", str(tmp_path / "bad"), "--stages", "pretrain-slow", "--real-labelled-share", "0.5"])
+    assert rc == 2 and "needs --real-labels" in capsys.readouterr().err
+    rc = main(common + ["--out", str(tmp_path / "bad"), "--stages", "mila", "--freeze", "slow+decoders",
+                        "--real-labels", str(labels), "--real-labelled-share", "0.5"])
+    assert rc == 2 and "--stages has no pretrain-slow" in capsys.readouterr().err
+    rc = main(common + ["--out", str(tmp_path / "bad"), "--stages", "pretrain-slow", "--real-labels",
+                        str(tmp_path / "footage" / "pkg"), "--real-labelled-share", "0.5"])
+    assert rc == 2 and "no footage item has hand labels" in capsys.readouterr().err
