@@ -31,12 +31,12 @@ from PIL import Image
 
 from .data import ClipBatch, ClipDataset
 from .polygons import DEFAULT_BAND, load_polygons, rasterise
+from .street.classes import IGNORE_INDEX
 
 VIDEO_SUFFIXES = (".avi", ".mp4", ".webm", ".mkv", ".mov")
 MAX_STORED_WIDTH = 768  # photos are kept at most this wide in memory: crops are 256 wide
 MAX_VIDEO_FRAMES = 600
 LABEL_BAND_WIDTH = 512  # hand labels ignore DEFAULT_BAND pixels per side of a boundary at this width
-IGNORE = 255
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,14 @@ def read_hand_labels(path: Path, scale: float, height: int, width: int) -> np.nd
     """A photo's polygon file (its own pixel coordinates) rasterised at the stored size."""
     layers = [(name, [(x * scale, y * scale) for x, y in poly]) for name, poly in load_polygons(str(path))]
     labels = rasterise(layers, width, height, band=max(1, round(DEFAULT_BAND * width / LABEL_BAND_WIDTH)))
-    if (labels == IGNORE).all():
+    if (labels == IGNORE_INDEX).all():
         raise ValueError(f"{path}: the polygons label no pixel of the photo")
     return labels
+
+
+def hand_labelled_ids(labels_dir: Path) -> List[str]:
+    """The footage ids a labels folder labels: one polygon file `<id>.json` each."""
+    return sorted(p.stem for p in Path(labels_dir).glob("*.json"))
 
 
 def load_items(manifest_path: str | Path, root: Path, labels_dir: Optional[Path] = None) -> List[FootageItem]:
@@ -171,7 +176,7 @@ def load_items(manifest_path: str | Path, root: Path, labels_dir: Optional[Path]
             labels = read_hand_labels(polygons, scale, *frames.shape[1:3])
         items.append(FootageItem(entry["id"], frames, labels))
     if labels_dir is not None:
-        strays = sorted(p.stem for p in Path(labels_dir).glob("*.json") if p.stem not in {i.id for i in items})
+        strays = [i for i in hand_labelled_ids(labels_dir) if i not in {item.id for item in items}]
         if strays:
             raise ValueError(f"hand labels {labels_dir}: {', '.join(strays)} name no file of {manifest_path}")
     return items
@@ -236,7 +241,7 @@ class RealFootageDataset(ClipDataset):
         out = [np.asarray(Image.fromarray(item.frames[start + i * stride]).resize(size, Image.BILINEAR, box=boxes[i]))
                for i in range(num_frames)]
         if item.labels is None:
-            labels = np.full((num_frames, self.height, self.width), IGNORE, np.uint8)
+            labels = np.full((num_frames, self.height, self.width), IGNORE_INDEX, np.uint8)
         else:  # nearest: a class ID is never blended with its neighbour's
             labels = np.stack([np.asarray(Image.fromarray(item.labels).resize(size, Image.NEAREST, box=box))
                                for box in boxes])

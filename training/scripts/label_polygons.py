@@ -14,8 +14,7 @@ import numpy as np
 from PIL import Image
 
 import _path  # noqa: F401  (makes `mila` importable)
-from mila.polygons import (DEFAULT_BAND, UNLABELLED, PolygonError, boundary_band, class_pixel_counts,  # noqa: F401
-                           load_polygons, overlay, parse_polygons, rasterise)
+from mila.polygons import DEFAULT_BAND, PolygonError, class_pixel_counts, load_polygons, overlay, rasterise
 
 
 def _size(text: str) -> Tuple[int, int]:

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 import _path  # noqa: F401  (makes `mila` importable)
-from label_polygons import load_polygons, overlay, rasterise
+from mila.polygons import load_polygons, overlay, rasterise
 from mila.real_footage import sha256_of
 from mila.street.classes import CLASS_NAMES
 from mila.street.export import LABELS_PATTERN, count_video_frames, open_vp9_encoder

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import _path  # noqa: F401
 from mila import train
-from mila.real_footage import ensure_package, load_manifest
+from mila.real_footage import ensure_package, hand_labelled_ids, load_manifest
 from mila.recipe import load_recipe, train_flags
 from mila.render_cache import build_cache
 from mila.threads import available_cpus
@@ -104,12 +104,11 @@ def main(argv=None) -> int:
         flags += ["--real-footage", real["manifest"], "--real-root", str(root),
                   "--real-share", str(real.get("share", 0.5)), "--pseudo-threshold", str(real.get("threshold", 0.0)),
                   "--pseudo-depth" if real.get("depth", True) else "--no-pseudo-depth"]
-        if real.get("labels"):
-            flags += ["--real-labels", real["labels"], "--real-labelled-share", str(real.get("labelled_share", 0.0))]
         record["real_footage"] = {**real, "manifest": rel(real["manifest"]), "package": pkg}
         if real.get("labels"):  # the model card counts them (train.py refuses a file no footage item has)
+            flags += ["--real-labels", real["labels"], "--real-labelled-share", str(real.get("labelled_share", 0.0))]
             record["real_footage"].update(labels=rel(real["labels"]),
-                                          hand_labelled=sorted(p.stem for p in Path(real["labels"]).glob("*.json")))
+                                          hand_labelled=hand_labelled_ids(Path(real["labels"])))
     if recipe["data"]["source"] == "street-cache":
         # "auto" renders on the GPU only for a GPU recipe; an explicit device is tried whatever the recipe
         render_on = "cpu" if args.render_device == "auto" and not on_gpu else args.render_device

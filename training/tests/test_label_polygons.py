@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from label_polygons import PolygonError, boundary_band, load_polygons, overlay, parse_polygons, rasterise  # noqa: E402
+from mila.polygons import PolygonError, boundary_band, load_polygons, overlay, parse_polygons, rasterise  # noqa: E402
 from make_real_clip import attribution, update_index  # noqa: E402
 
 from mila.street.classes import CLASS_NAMES, IGNORE_INDEX  # noqa: E402
