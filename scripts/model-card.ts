@@ -23,7 +23,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { modelAbout, readRealFootage, realFootageSection, RealFootageError, realFootageSeen, rebaseLinks, type ModelAboutJson, type RealFootageResult, type RealFootageSeen } from './modelCardRealFootage';
+import { inWords, modelAbout, readRealFootage, realFootageSection, RealFootageError, realFootageSeen, rebaseLinks, type ModelAboutJson, type RealFootageResult, type RealFootageSeen } from './modelCardRealFootage';
 
 export class ModelCardError extends Error {
   override name = 'ModelCardError';
@@ -110,6 +110,10 @@ function embed(markdown: string, level: number): string {
     .trim();
 }
 
+/** "the Debian package a ships" / "the Debian packages a and b ship". */
+const debianPackagesShip = (real: RealFootageSeen) =>
+  real.packages.length > 1 ? `the Debian packages ${inWords(real.packages)} ship` : `the Debian package ${real.packages[0]} ships`;
+
 /** What the model was trained on, as the card's opening says it. */
 export function trainingDataParagraph(real: RealFootageSeen | null): string {
   const rendered = `the project's procedural street renderer (\`training/mila/street/\`): synthetic roads, buildings,
@@ -123,15 +127,15 @@ seeds of the renderer (the bundled clips) and hand-labelled real photos.`;
 frame. The evaluations below use held-out seeds of the same renderer (the bundled clips). ${advice}`;
   if (real.handLabelled)
     return `**Trained on rendered street video and a little real footage, ${real.handLabelled} photos of it labelled by hand.**
-Almost every labelled training frame came from ${rendered}. ${real.handLabelled} photos that the Debian package
-${real.package} ships were labelled coarsely by hand with polygons (\`training/real_footage/labels/\`) and made a
-share of the slow net's pre-training batches. The fast net and ILA trained on that package's real footage
+Almost every labelled training frame came from ${rendered}. ${real.handLabelled} photos that ${debianPackagesShip(real)}
+were labelled coarsely by hand with polygons (\`training/real_footage/labels/\`) and made a
+share of the slow net's pre-training batches. The fast net and ILA trained on that real footage
 (\`training/real_footage/unlabelled.json\`) through pseudo-labels: the slow net of the time labelled it (a
 hand-labelled photo keeps its own labels in a MILA stage that has them). There is no real depth: depth was
 learned from the renders (and the slow net's own depth on real frames). ${evaluations} ${advice}`;
   return `**Trained on rendered street video and, without labels, on a little real footage.** Every labelled training
-frame came from ${rendered}. Its last stage also saw unlabelled real photos and a video that the Debian
-package ${real.package} ships (\`training/real_footage/unlabelled.json\`), labelled by the model's own slow net:
+frame came from ${rendered}. Its last stage also saw unlabelled real photos and a video that
+${debianPackagesShip(real)} (\`training/real_footage/unlabelled.json\`), labelled by the model's own slow net:
 the fast net and ILA learned to agree with the keyframe net on real pictures (pseudo-labels), and the slow net did
 not train. No real frame was labelled by hand for training. ${evaluations} ${advice}`;
 }

@@ -113,23 +113,35 @@ ${mine ? classBreakdownTable(mine, classNames) : ''}`;
 }
 
 /** The real footage a model saw, from its recipe and the runs it continues (recipe.json "real_footage"):
- * the package, and how many of its photos were labelled by hand ("hand_labelled"; the rest trained
+ * the Debian packages it came from ("packages", or "package" in runs recorded before a manifest could
+ * list several), and how many of its photos were labelled by hand ("hand_labelled"; the rest trained
  * through pseudo-labels only). */
 export interface RealFootageSeen {
-  package: string;
+  packages: string[];
   handLabelled: number;
 }
 
+type PackageRecord = { name?: unknown };
+
 export function realFootageSeen(recipes: unknown[]): RealFootageSeen | null {
-  let pkg: string | null = null;
+  const packages = new Set<string>();
   const hand = new Set<string>();
+  let seen = false;
   for (const r of recipes) {
-    const real = (r as { real_footage?: { package?: { name?: unknown }; hand_labelled?: unknown } } | null)?.real_footage;
+    const real = (r as { real_footage?: { packages?: unknown; package?: PackageRecord; hand_labelled?: unknown } } | null)?.real_footage;
     if (!real) continue;
-    pkg ??= typeof real.package?.name === 'string' ? real.package.name : 'a package its recipe does not name';
+    seen = true;
+    const listed = Array.isArray(real.packages) ? (real.packages as PackageRecord[]) : real.package ? [real.package] : [];
+    for (const p of listed) if (typeof p?.name === 'string') packages.add(p.name);
     if (Array.isArray(real.hand_labelled)) for (const id of real.hand_labelled) hand.add(String(id));
   }
-  return pkg === null ? null : { package: pkg, handLabelled: hand.size };
+  if (!seen) return null;
+  return { packages: packages.size ? [...packages] : ['a package its recipe does not name'], handLabelled: hand.size };
+}
+
+/** "a", "a and b", "a, b and c". */
+export function inWords(names: readonly string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** "rendered street video" for the project's renderer, the source's name otherwise; with the real
@@ -137,9 +149,9 @@ export function realFootageSeen(recipes: unknown[]): RealFootageSeen | null {
 export function trainingDataText(dataSource: unknown, real: RealFootageSeen | null = null): string {
   const rendered = dataSource === 'street' || dataSource === 'street-cache';
   if (rendered && real?.handLabelled)
-    return `rendered street video plus real photos and video from ${real.package} (${real.handLabelled} photos labelled by hand, the rest by its own slow net)`;
+    return `rendered street video plus real photos and video from ${inWords(real.packages)} (${real.handLabelled} photos labelled by hand, the rest by its own slow net)`;
   if (rendered && real)
-    return `rendered street video (its only labels) plus unlabelled real photos and video from ${real.package} (labelled by its own slow net)`;
+    return `rendered street video (its only labels) plus unlabelled real photos and video from ${inWords(real.packages)} (labelled by its own slow net)`;
   if (rendered) return 'rendered street video only (no real camera frame)';
   if (typeof dataSource === 'string' && dataSource !== '') return `the "${dataSource}" data`;
   return 'data its recipe does not name';

@@ -33,22 +33,22 @@ describe('model card', () => {
     const card = renderModelCard(runDir, modelDir);
     expect(card).toMatch(/^# mila-street-v1: MILA trained on rendered street video and unlabelled real footage\n/);
     expect(card).toContain('**Trained on rendered street video and, without labels, on a little real footage.**');
-    expect(card).toContain('the Debian\npackage opencv-doc ships');
+    expect(card).toContain('a video that\nthe Debian package opencv-doc ships (');
     expect(card).not.toContain('Trained only on rendered street video');
     expect(renderModelAbout(runDir, modelDir, []).summary).toMatch(/^Trained on rendered street video \(its only labels\) plus unlabelled real photos and video from opencv-doc/);
   });
 
-  it('says how many real photos were labelled by hand, from this run or one it continues', () => {
+  it('says how many real photos were labelled by hand, from this run or one it continues, and which packages shipped them', () => {
     const recipe = JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8'));
-    const real = { manifest: 'training/real_footage/unlabelled.json', package: { name: 'opencv-doc' }, labels: 'training/real_footage/labels', hand_labelled: ['car-rear', 'palace-sky', 'squirrel-branch'] };
+    const real = { manifest: 'training/real_footage/unlabelled.json', packages: [{ name: 'opencv-doc' }, { name: 'python3-sklearn' }], labels: 'training/real_footage/labels', hand_labelled: ['car-rear', 'palace-sky', 'squirrel-branch'] };
     writeFileSync(join(runDir, 'recipe.json'), JSON.stringify({ ...recipe, data: { source: 'street-cache' }, real_footage: real }));
     const card = renderModelCard(runDir, modelDir);
     expect(card).toMatch(/^# mila-street-v1: MILA trained on rendered street video and a little hand-labelled real footage\n/);
     expect(card).toContain('**Trained on rendered street video and a little real footage, 3 photos of it labelled by hand.**');
-    expect(card).toContain('package\nopencv-doc ships were labelled coarsely by hand');
+    expect(card).toContain('3 photos that the Debian packages opencv-doc and python3-sklearn ship\nwere labelled coarsely by hand');
     expect(card).not.toContain('No real frame was labelled by hand');
     expect(renderModelAbout(runDir, modelDir, []).summary).toMatch(
-      /^Trained on rendered street video plus real photos and video from opencv-doc \(3 photos labelled by hand, the rest by its own slow net\)/,
+      /^Trained on rendered street video plus real photos and video from opencv-doc and python3-sklearn \(3 photos labelled by hand, the rest by its own slow net\)/,
     );
   });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderModelAbout, renderModelCard } from '../../scripts/model-card';
-import { headlineRow, modelAbout, parentModelName, readRealFootage, RealFootageError, realFootageSeen, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
+import { headlineRow, inWords, modelAbout, parentModelName, readRealFootage, RealFootageError, realFootageSeen, rebaseLinks, trainingDataText } from '../../scripts/modelCardRealFootage';
 
 let tmp: string;
 let runDir: string;
@@ -153,7 +153,7 @@ describe('the about line of a continued model', () => {
 describe('a model that also saw real footage', () => {
   it('says so in the about line and names the package, from its recipe or a run it continues', () => {
     const seen = realFootageSeen([{ data: {} }, { real_footage: { manifest: 'm.json', package: { name: 'opencv-doc' } } }]);
-    expect(seen).toEqual({ package: 'opencv-doc', handLabelled: 0 });
+    expect(seen).toEqual({ packages: ['opencv-doc'], handLabelled: 0 });
     expect(realFootageSeen([{ data: {} }, null])).toBeNull();
     expect(trainingDataText('street-cache', seen)).toBe(
       'rendered street video (its only labels) plus unlabelled real photos and video from opencv-doc (labelled by its own slow net)',
@@ -169,10 +169,23 @@ describe('a model that also saw real footage', () => {
       { data: {} },
       { real_footage: { package: { name: 'opencv-doc' }, hand_labelled: ['b', 'c'] } },
     ]);
-    expect(seen).toEqual({ package: 'opencv-doc', handLabelled: 3 });
+    expect(seen).toEqual({ packages: ['opencv-doc'], handLabelled: 3 });
     expect(trainingDataText('street-cache', seen)).toBe(
       'rendered street video plus real photos and video from opencv-doc (3 photos labelled by hand, the rest by its own slow net)',
     );
-    expect(realFootageSeen([{ real_footage: { hand_labelled: ['a'] } }])).toEqual({ package: 'a package its recipe does not name', handLabelled: 1 });
+    expect(realFootageSeen([{ real_footage: { hand_labelled: ['a'] } }])).toEqual({ packages: ['a package its recipe does not name'], handLabelled: 1 });
+  });
+
+  it('names every Debian package the footage came from, over the runs, in the order first seen', () => {
+    const seen = realFootageSeen([
+      { real_footage: { packages: [{ name: 'opencv-doc' }, { name: 'python3-sklearn' }, { name: 'python3-skimage' }], hand_labelled: ['a', 'b'] } },
+      { real_footage: { package: { name: 'opencv-doc' }, hand_labelled: ['a'] } }, // a run recorded before "packages"
+    ]);
+    expect(seen).toEqual({ packages: ['opencv-doc', 'python3-sklearn', 'python3-skimage'], handLabelled: 2 });
+    expect(trainingDataText('street-cache', seen)).toBe(
+      'rendered street video plus real photos and video from opencv-doc, python3-sklearn and python3-skimage (2 photos labelled by hand, the rest by its own slow net)',
+    );
+    expect(inWords(['a', 'b'])).toBe('a and b');
+    expect(inWords(['a'])).toBe('a');
   });
 });

@@ -1,6 +1,6 @@
-"""Real footage for training: photos and videos a Debian package ships, as moving clips.
+"""Real footage for training: photos and videos that Debian packages ship, as moving clips.
 
-The package ships them without labels. They train through the slow net's pseudo-labels
+The packages ship them without labels. They train through the slow net's pseudo-labels
 (`mila.pseudo_labels`): the fast path and ILA learn to agree with the keyframe net on real textures and
 light. Photos may also be labelled coarsely by hand (a polygon file per photo in a labels folder, in
 the photo's own pixel coordinates, the format of `mila.polygons`): those labels teach the slow net
@@ -23,7 +23,7 @@ import random
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -61,16 +61,32 @@ def sha256_of(path: Path) -> str:
 
 
 def load_manifest(path: str | Path) -> dict:
+    """The manifest, its packages as a list under "packages" (a one-package manifest may name it under
+    "package") and every file naming the package it comes from ("package"; optional with one package)."""
     path = Path(path)
     try:
         manifest = json.loads(path.read_text())
     except FileNotFoundError:
         raise FileNotFoundError(f"real-footage manifest {path} does not exist") from None
-    for key in ("package", "files", "evaluation"):
+    for key in ("files", "evaluation"):
         if key not in manifest:
             raise ValueError(f"real-footage manifest {path}: missing key {key!r}")
+    packages = manifest.get("packages", [manifest["package"]] if "package" in manifest else [])
+    if not packages or not all(isinstance(p, dict) and p.get("name") and p.get("version") for p in packages):
+        raise ValueError(f"real-footage manifest {path}: needs \"packages\", a list of {{name, version}} "
+                         "(the Debian packages its files come from)")
+    names = [p["name"] for p in packages]
+    if len(set(names)) != len(names):
+        raise ValueError(f"real-footage manifest {path}: a package is listed twice ({', '.join(names)})")
     if not manifest["files"]:
         raise ValueError(f"real-footage manifest {path} lists no files")
+    for entry in manifest["files"]:
+        name = entry.setdefault("package", names[0]) if len(names) == 1 else entry.get("package")
+        if name not in names:
+            raise ValueError(f"real-footage manifest {path}: file {entry.get('id')!r} names package {name!r}, "
+                             f"not one of {', '.join(names)}")
+    manifest.pop("package", None)
+    manifest["packages"] = packages
     return manifest
 
 
@@ -83,27 +99,29 @@ def evaluation_hashes(manifest_path: Path, manifest: dict) -> set:
     return hashes
 
 
-def ensure_package(root: Path, package: dict, log=lambda e: None) -> Path:
-    """The folder the package is extracted in: `root`, downloaded with apt and unpacked when empty."""
-    marker = root / ".extracted"
-    if marker.is_file():
-        return root
+def ensure_packages(root: Path, packages: Sequence[dict], log=lambda e: None) -> Path:
+    """The folder the packages are extracted in, side by side (their files live under different paths):
+    `root`, each package downloaded with apt and unpacked there unless its marker says it already is."""
     root.mkdir(parents=True, exist_ok=True)
-    name, version = package["name"], package["version"]
-    log({"event": "real-footage-package", "package": name, "version": version, "root": str(root)})
-    try:
-        subprocess.run(["apt-get", "download", f"{name}={version}"], cwd=root, check=True,
-                       capture_output=True, text=True)
-        debs = sorted(root.glob(f"{name}_*.deb"))
-        if not debs:
-            raise FileNotFoundError(f"apt-get download left no {name}_*.deb")
-        subprocess.run(["dpkg", "-x", str(debs[-1]), str(root)], check=True, capture_output=True, text=True)
-    except (OSError, subprocess.CalledProcessError) as e:
-        detail = getattr(e, "stderr", "") or str(e)
-        raise FileNotFoundError(f"could not download and unpack the Debian package {name}={version} into {root} "
-                                f"({detail.strip()}); extract it there by hand (dpkg -x) and touch {marker}") from None
-    debs[-1].unlink()
-    marker.touch()
+    for package in packages:
+        name, version = package["name"], package["version"]
+        marker = root / f".extracted-{name}_{version}"
+        if marker.is_file():
+            continue
+        log({"event": "real-footage-package", "package": name, "version": version, "root": str(root)})
+        try:
+            subprocess.run(["apt-get", "download", f"{name}={version}"], cwd=root, check=True,
+                           capture_output=True, text=True)
+            debs = sorted(root.glob(f"{name}_*.deb"))
+            if not debs:
+                raise FileNotFoundError(f"apt-get download left no {name}_*.deb")
+            subprocess.run(["dpkg", "-x", str(debs[-1]), str(root)], check=True, capture_output=True, text=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            detail = getattr(e, "stderr", "") or str(e)
+            raise FileNotFoundError(f"could not download and unpack the Debian package {name}={version} into {root} "
+                                    f"({detail.strip()}); extract it there by hand (dpkg -x) and touch {marker}") from None
+        debs[-1].unlink()
+        marker.touch()
     return root
 
 
@@ -140,45 +158,65 @@ def read_hand_labels(path: Path, scale: float, height: int, width: int) -> np.nd
     return labels
 
 
-def hand_labelled_ids(labels_dir: Path) -> List[str]:
-    """The footage ids a labels folder labels: one polygon file `<id>.json` each."""
-    return sorted(p.stem for p in Path(labels_dir).glob("*.json"))
+LabelFolders = Union[str, Path, Sequence[Union[str, Path]], None]
 
 
-def load_items(manifest_path: str | Path, root: Path, labels_dir: Optional[Path] = None) -> List[FootageItem]:
-    """Every manifest file, hash-checked, never one of the evaluation photos; with `labels_dir`, a photo
-    whose id has a polygon file `<labels_dir>/<id>.json` carries those hand labels."""
+def _folders(labels: LabelFolders) -> List[Path]:
+    if labels is None:
+        return []
+    return [Path(labels)] if isinstance(labels, (str, Path)) else [Path(f) for f in labels]
+
+
+def label_files(labels: LabelFolders) -> Dict[str, Path]:
+    """Footage id -> its polygon file `<id>.json`, over one or more labels folders; an id that two
+    folders label is refused (which would win is not obvious)."""
+    files: Dict[str, Path] = {}
+    for folder in _folders(labels):
+        if not folder.is_dir():
+            raise FileNotFoundError(f"hand labels {folder}: not a folder")
+        for path in sorted(folder.glob("*.json")):
+            if path.stem in files:
+                raise ValueError(f"hand labels: {path.stem} is labelled twice ({files[path.stem]} and {path})")
+            files[path.stem] = path
+    return files
+
+
+def hand_labelled_ids(labels: LabelFolders) -> List[str]:
+    """The footage ids the labels folder(s) label."""
+    return sorted(label_files(labels))
+
+
+def load_items(manifest_path: str | Path, root: Path, labels: LabelFolders = None) -> List[FootageItem]:
+    """Every manifest file, hash-checked, never one of the evaluation photos; with `labels` (a folder or
+    several), a photo whose id has a polygon file `<folder>/<id>.json` carries those hand labels."""
     manifest_path = Path(manifest_path)
     manifest = load_manifest(manifest_path)
     held_out = evaluation_hashes(manifest_path, manifest)
-    if labels_dir is not None and not Path(labels_dir).is_dir():
-        raise FileNotFoundError(f"hand labels {labels_dir}: not a folder")
+    polygon_files = label_files(labels)
     items = []
     for entry in manifest["files"]:
         path = root / entry["path"]
         if not path.is_file():
-            raise FileNotFoundError(f"{path} does not exist: is {root} the extracted package {manifest['package']['name']}?")
+            raise FileNotFoundError(f"{path} does not exist: is the package {entry['package']} extracted in {root}?")
         digest = sha256_of(path)
         if digest != entry["sha256"]:
             raise ValueError(f"{path}: sha256 {digest[:16]}... is not the manifest's {entry['sha256'][:16]}...")
         if digest in held_out:
             raise ValueError(f"{entry['id']} ({entry['path']}) is a photo of the real-footage evaluation clip: "
                              "training on it would leak the evaluation")
-        polygons = None if labels_dir is None else Path(labels_dir) / f"{entry['id']}.json"
+        polygons = polygon_files.get(entry["id"])
         if path.suffix.lower() in VIDEO_SUFFIXES:
-            if polygons is not None and polygons.is_file():
+            if polygons is not None:
                 raise ValueError(f"{polygons}: hand labels are for photos; {entry['id']} is a video")
             items.append(FootageItem(entry["id"], read_video(path)))
             continue
         frames, scale = read_photo(path)
-        labels = None
-        if polygons is not None and polygons.is_file():
-            labels = read_hand_labels(polygons, scale, *frames.shape[1:3])
-        items.append(FootageItem(entry["id"], frames, labels))
-    if labels_dir is not None:
-        strays = [i for i in hand_labelled_ids(labels_dir) if i not in {item.id for item in items}]
-        if strays:
-            raise ValueError(f"hand labels {labels_dir}: {', '.join(strays)} name no file of {manifest_path}")
+        labels_of_photo = None if polygons is None else read_hand_labels(polygons, scale, *frames.shape[1:3])
+        items.append(FootageItem(entry["id"], frames, labels_of_photo))
+    strays = sorted(set(polygon_files) - {item.id for item in items})
+    if strays:
+        raise ValueError(f"hand labels {', '.join(str(f) for f in _folders(labels))}: {', '.join(strays)} "
+                         f"name no file of {manifest_path}")
     return items
 
 

@@ -51,9 +51,13 @@ def _read(path: Path, seen: List[Path]) -> Dict[str, Any]:
         if key in data:
             data[key] = str((path.parent / data[key]).resolve())
     if isinstance(data.get("real_footage"), dict):
-        for key in ("manifest", "labels"):
-            if key in data["real_footage"]:
-                data["real_footage"][key] = str((path.parent / data["real_footage"][key]).resolve())
+        real = data["real_footage"]
+        if "manifest" in real:
+            real["manifest"] = str((path.parent / real["manifest"]).resolve())
+        if isinstance(real.get("labels"), str):  # one labels folder, or a list of them
+            real["labels"] = str((path.parent / real["labels"]).resolve())
+        elif isinstance(real.get("labels"), list):
+            real["labels"] = [str((path.parent / f).resolve()) for f in real["labels"]]
     base = data.pop("_base_", None)
     if base is None:
         return data

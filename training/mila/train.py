@@ -247,7 +247,7 @@ def build_real_footage(args, config: ModelConfig, stages: Sequence[str]) -> Opti
                          f"--freeze {args.freeze} trains {', '.join(p for p in ('slow', 'decoders') if p not in frozen)}")
     if not args.real_root:
         raise ValueError("--real-footage needs --real-root, the folder its package is extracted in")
-    items = load_items(args.real_footage, Path(args.real_root), Path(args.real_labels) if args.real_labels else None)
+    items = load_items(args.real_footage, Path(args.real_root), args.real_labels)
     return RealFootageDataset(items, config.input.height, config.input.width)
 
 
@@ -527,8 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
                                           "(training/real_footage/unlabelled.json), trained on through the slow net's pseudo-labels")
     p.add_argument("--real-root", help="the folder the real-footage manifest's package is extracted in")
     p.add_argument("--real-share", type=float, default=0.5, help="share of MILA steps on real footage")
-    p.add_argument("--real-labels", help="folder of hand-labelled polygons (<footage id>.json) for photos of "
-                                         "--real-footage: those clips train on them instead of pseudo-labels")
+    p.add_argument("--real-labels", action="append",
+                   help="folder of hand-labelled polygons (<footage id>.json) for photos of --real-footage: "
+                        "those clips train on them instead of pseudo-labels (repeat the flag for several folders)")
     p.add_argument("--real-labelled-share", type=float, default=0.0,
                    help="pretrain-slow: share of each batch's frames from the hand-labelled real photos")
     p.add_argument("--pseudo-threshold", type=float, default=0.0,

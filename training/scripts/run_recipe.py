@@ -16,7 +16,7 @@ from pathlib import Path
 
 import _path  # noqa: F401
 from mila import train
-from mila.real_footage import ensure_package, hand_labelled_ids, load_manifest
+from mila.real_footage import ensure_packages, hand_labelled_ids, load_manifest
 from mila.recipe import load_recipe, train_flags
 from mila.render_cache import build_cache
 from mila.threads import available_cpus
@@ -95,20 +95,21 @@ def main(argv=None) -> int:
     if real:
         try:
             manifest = load_manifest(real["manifest"])
-            pkg = manifest["package"]
-            root = ensure_package(Path(args.cache_root).parent / "real-footage" / f"{pkg['name']}_{pkg['version']}",
-                                  pkg, log)
+            packages = manifest["packages"]
+            root = ensure_packages(Path(args.cache_root).parent / "real-footage" / "debian", packages, log)
         except (ValueError, FileNotFoundError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
         flags += ["--real-footage", real["manifest"], "--real-root", str(root),
                   "--real-share", str(real.get("share", 0.5)), "--pseudo-threshold", str(real.get("threshold", 0.0)),
                   "--pseudo-depth" if real.get("depth", True) else "--no-pseudo-depth"]
-        record["real_footage"] = {**real, "manifest": rel(real["manifest"]), "package": pkg}
+        record["real_footage"] = {**real, "manifest": rel(real["manifest"]), "packages": packages}
         if real.get("labels"):  # the model card counts them (train.py refuses a file no footage item has)
-            flags += ["--real-labels", real["labels"], "--real-labelled-share", str(real.get("labelled_share", 0.0))]
-            record["real_footage"].update(labels=rel(real["labels"]),
-                                          hand_labelled=hand_labelled_ids(Path(real["labels"])))
+            folders = [real["labels"]] if isinstance(real["labels"], str) else real["labels"]
+            flags += [f for folder in folders for f in ("--real-labels", folder)]
+            flags += ["--real-labelled-share", str(real.get("labelled_share", 0.0))]
+            record["real_footage"].update(labels=rel(real["labels"]) if isinstance(real["labels"], str) else
+                                          [rel(f) for f in folders], hand_labelled=hand_labelled_ids(folders))
     if recipe["data"]["source"] == "street-cache":
         # "auto" renders on the GPU only for a GPU recipe; an explicit device is tried whatever the recipe
         render_on = "cpu" if args.render_device == "auto" and not on_gpu else args.render_device

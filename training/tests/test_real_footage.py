@@ -4,8 +4,10 @@ import random
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
-from mila.real_footage import CameraPath, RealFootageDataset, crop_boxes, load_items, sha256_of
+from mila.real_footage import (CameraPath, RealFootageDataset, crop_boxes, ensure_packages, hand_labelled_ids, label_files,
+                               load_items, load_manifest, sha256_of)
 
 from real_footage_fixture import add_file, add_two_tone_photo, fabricate_footage
 
@@ -30,8 +32,49 @@ def test_an_evaluation_photo_or_a_changed_file_is_refused(tmp_path):
     manifest.write_text(json.dumps(data))
     with pytest.raises(ValueError, match="is not the manifest's"):
         load_items(manifest, tmp_path / "pkg")
-    with pytest.raises(FileNotFoundError, match="is .* the extracted package fabricated"):
+    with pytest.raises(FileNotFoundError, match="is the package fabricated extracted in .*elsewhere"):
         load_items(manifest, tmp_path / "elsewhere")
+
+
+def test_files_of_several_packages_load_from_one_folder_each_naming_its_package(tmp_path):
+    manifest = fabricate_footage(tmp_path, with_video=False)
+    data = json.loads(manifest.read_text())
+    data["packages"] = [data.pop("package"), {"name": "other", "version": "2"}]
+    (tmp_path / "pkg" / "other").mkdir()
+    Image.fromarray(np.full((40, 80, 3), 90, np.uint8)).save(tmp_path / "pkg" / "other" / "grey.png")
+    data["files"] = [{**f, "package": "fabricated"} for f in data["files"]]
+    data["files"].append({"id": "grey", "package": "other", "path": "other/grey.png",
+                          "sha256": sha256_of(tmp_path / "pkg" / "other" / "grey.png")})
+    manifest.write_text(json.dumps(data))
+    assert [i.id for i in load_items(manifest, tmp_path / "pkg")] == ["street", "park", "grey"]
+    del data["files"][-1]["package"]  # with two packages every file says which it comes from
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="file 'grey' names package None, not one of fabricated, other"):
+        load_manifest(manifest)
+    data["packages"][1]["name"] = "fabricated"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="a package is listed twice"):
+        load_manifest(manifest)
+    data["packages"] = []
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match='needs "packages"'):
+        load_manifest(manifest)
+
+
+def test_a_one_package_manifest_may_name_it_alone_and_its_files_need_not_repeat_it(tmp_path):
+    manifest = load_manifest(fabricate_footage(tmp_path, with_video=False))
+    assert manifest["packages"] == [{"name": "fabricated", "version": "1"}] and "package" not in manifest
+    assert {f["package"] for f in manifest["files"]} == {"fabricated"}
+
+
+def test_packages_already_extracted_are_not_fetched_again(tmp_path):
+    (tmp_path / ".extracted-here_1").touch()
+    assert ensure_packages(tmp_path, [{"name": "here", "version": "1"}]) == tmp_path
+    fetched = []
+    with pytest.raises(FileNotFoundError, match="Debian package no-such-package-mila=0 into"):
+        ensure_packages(tmp_path, [{"name": "here", "version": "1"}, {"name": "no-such-package-mila", "version": "0"}],
+                        log=fetched.append)
+    assert [e["package"] for e in fetched] == ["no-such-package-mila"]
 
 
 def test_crop_boxes_stay_inside_keep_the_aspect_and_move_within_the_path():
@@ -108,15 +151,34 @@ def test_hand_labels_are_refused_for_a_video_a_stray_id_or_a_missing_folder(tmp_
         RealFootageDataset(load_items(manifest, tmp_path / "pkg"), 32, 64).hand_labelled()
 
 
-def test_the_committed_hand_labels_parse_and_name_photos_of_the_manifest():
+def test_the_committed_manifests_are_valid_and_their_hand_labels_parse_and_name_their_photos():
     from pathlib import Path
 
     from mila.polygons import load_polygons
 
     folder = Path(__file__).resolve().parent.parent / "real_footage"
-    manifest = json.loads((folder / "unlabelled.json").read_text())
-    photos = {f["id"] for f in manifest["files"] if not f["path"].endswith(".avi")}
-    files = sorted((folder / "labels").glob("*.json"))
-    assert files and {f.stem for f in files} <= photos
-    for f in files:
-        assert load_polygons(str(f)), f.name  # known class names, 3+ points per polygon
+    for manifest_name, label_folders in (("unlabelled.json", ["labels"]),
+                                         ("unlabelled-4-packages.json", ["labels", "labels-more"])):
+        manifest = load_manifest(folder / manifest_name)  # every file names one of its packages
+        assert all(p.get("licence") and p.get("copyright") for p in manifest["packages"])
+        photos = {f["id"] for f in manifest["files"] if not f["path"].endswith(".avi")}
+        files = label_files([folder / f for f in label_folders])  # no photo labelled twice
+        assert files and set(files) <= photos, manifest_name
+        for f in files.values():
+            assert load_polygons(str(f)), f.name  # known class names, 3+ points per polygon
+    smaller = load_manifest(folder / "unlabelled.json")["files"]
+    assert all(f in load_manifest(folder / "unlabelled-4-packages.json")["files"] for f in smaller)
+
+
+def test_several_labels_folders_label_one_manifest_and_a_photo_labelled_twice_is_refused(tmp_path):
+    manifest = fabricate_footage(tmp_path, with_video=False)
+    labels = add_two_tone_photo(tmp_path, manifest)
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "park.json").write_text(json.dumps({"vegetation": [[[0, 0], [160, 0], [160, 120], [0, 120]]]}))
+    items = {i.id: i for i in load_items(manifest, tmp_path / "pkg", [labels, more])}
+    assert items["park"].labels is not None and items["two-tone"].labels is not None and items["street"].labels is None
+    assert hand_labelled_ids([labels, more]) == ["park", "two-tone"]
+    (more / "two-tone.json").write_text((labels / "two-tone.json").read_text())
+    with pytest.raises(ValueError, match="two-tone is labelled twice"):
+        load_items(manifest, tmp_path / "pkg", [labels, more])

@@ -86,6 +86,10 @@ def test_a_recipes_real_footage_manifest_and_labels_are_relative_to_it_and_its_p
                                                  "labelled_share": 0.25}}))
     assert load_recipe(path)["real_footage"]["manifest"] == str(tmp_path / "footage" / "m.json")
     assert load_recipe(path)["real_footage"]["labels"] == str(tmp_path / "footage" / "labels")
+    several = tmp_path / "several.json"  # a list of labels folders, each relative to the recipe
+    several.write_text(json.dumps({"_base_": "r.json", "name": "several", "real_footage": {"labels": ["a", "footage/b"]}}))
+    assert load_recipe(several)["real_footage"]["labels"] == [str(tmp_path / "a"), str(tmp_path / "footage" / "b")]
+    assert load_recipe(several)["real_footage"]["manifest"] == str(tmp_path / "footage" / "m.json")
     assert run_recipe.main([str(path), "--out", str(tmp_path / "o"), "--cache-root", str(tmp_path / "cache")]) == 2
     assert "could not download and unpack the Debian package no-such-package-mila=0" in capsys.readouterr().err
     assert not (tmp_path / "cache").exists()  # it failed before rendering anything
@@ -100,10 +104,10 @@ def test_a_recipes_hand_labelled_photos_train_the_slow_net_and_are_recorded(tmp_
     manifest = fabricate_footage(tmp_path / "footage", with_video=False)
     add_two_tone_photo(tmp_path / "footage", manifest)
     # the package as run_recipe keeps it beside the cache, already extracted
-    pkg_root = tmp_path / "real-footage" / "fabricated_1"
+    pkg_root = tmp_path / "real-footage" / "debian"
     pkg_root.parent.mkdir()
     (tmp_path / "footage" / "pkg").rename(pkg_root)
-    (pkg_root / ".extracted").touch()
+    (pkg_root / ".extracted-fabricated_1").touch()
     path = tmp_path / "r.json"
     path.write_text(json.dumps({"_base_": str(RECIPE), "name": "hand",
                                 "real_footage": {"manifest": "footage/manifest.json", "labels": "footage/labels",
@@ -114,6 +118,7 @@ def test_a_recipes_hand_labelled_photos_train_the_slow_net_and_are_recorded(tmp_
                             "--threads", "1"]) == 0
     record = json.loads((out / "recipe.json").read_text())["real_footage"]
     assert record["hand_labelled"] == ["two-tone"] and record["labelled_share"] == 0.5
+    assert [p["name"] for p in record["packages"]] == ["fabricated"]  # the card names the packages
     assert not Path(record["labels"]).is_absolute() and Path(record["labels"]).name == "labels"
     start = json.loads((out / "train_log.jsonl").read_text().splitlines()[0])
     assert start["real_footage"]["items"] == ["street (1 frames)", "park (1 frames)", "two-tone (1 frames, hand-labelled)"]
