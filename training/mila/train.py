@@ -246,7 +246,7 @@ def build_real_footage(args, config: ModelConfig, stages: Sequence[str]) -> Opti
         raise ValueError(f"--real-footage: the slow net and decoders make the pseudo-labels and must stay frozen; "
                          f"--freeze {args.freeze} trains {', '.join(p for p in ('slow', 'decoders') if p not in frozen)}")
     if not args.real_root:
-        raise ValueError("--real-footage needs --real-root, the folder its package is extracted in")
+        raise ValueError("--real-footage needs --real-root, the folder its packages are extracted in")
     items = load_items(args.real_footage, Path(args.real_root), args.real_labels)
     return RealFootageDataset(items, config.input.height, config.input.width)
 
@@ -525,7 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: every cached unit alike)")
     p.add_argument("--real-footage", help="MILA stage: manifest of unlabelled real photos and videos "
                                           "(training/real_footage/unlabelled.json), trained on through the slow net's pseudo-labels")
-    p.add_argument("--real-root", help="the folder the real-footage manifest's package is extracted in")
+    p.add_argument("--real-root", help="the folder the real-footage manifest's packages are extracted in")
     p.add_argument("--real-share", type=float, default=0.5, help="share of MILA steps on real footage")
     p.add_argument("--real-labels", action="append",
                    help="folder of hand-labelled polygons (<footage id>.json) for photos of --real-footage: "
