@@ -62,12 +62,20 @@ def sha256_of(path: Path) -> str:
 
 def load_manifest(path: str | Path) -> dict:
     """The manifest, its packages as a list under "packages" (a one-package manifest may name it under
-    "package") and every file naming the package it comes from ("package"; optional with one package)."""
+    "package") and every file naming the package it comes from ("package"; optional with one package).
+    `"_base_": "<manifest>"` extends another manifest, as recipes do: its packages and files first."""
     path = Path(path)
     try:
         manifest = json.loads(path.read_text())
     except FileNotFoundError:
         raise FileNotFoundError(f"real-footage manifest {path} does not exist") from None
+    base = manifest.pop("_base_", None)
+    if base is not None:  # another manifest (relative to this one) whose packages and files come first
+        inherited = load_manifest(path.parent / base)
+        names = {p["name"] for p in inherited["packages"]}
+        manifest["packages"] = inherited["packages"] + [p for p in manifest.get("packages", []) if p.get("name") not in names]
+        manifest["files"] = inherited["files"] + manifest.get("files", [])
+        manifest.setdefault("evaluation", inherited["evaluation"])
     for key in ("files", "evaluation"):
         if key not in manifest:
             raise ValueError(f"real-footage manifest {path}: missing key {key!r}")

@@ -67,6 +67,20 @@ def test_a_one_package_manifest_may_name_it_alone_and_its_files_need_not_repeat_
     assert {f["package"] for f in manifest["files"]} == {"fabricated"}
 
 
+def test_a_manifest_extends_another_with_more_packages_and_files(tmp_path):
+    base = fabricate_footage(tmp_path, with_video=False)
+    (tmp_path / "pkg" / "other").mkdir()
+    Image.fromarray(np.full((40, 80, 3), 90, np.uint8)).save(tmp_path / "pkg" / "other" / "grey.png")
+    more = tmp_path / "more.json"
+    more.write_text(json.dumps({"_base_": base.name, "packages": [{"name": "other", "version": "2"}],
+                                "files": [{"id": "grey", "package": "other", "path": "other/grey.png",
+                                           "sha256": sha256_of(tmp_path / "pkg" / "other" / "grey.png")}]}))
+    manifest = load_manifest(more)
+    assert [p["name"] for p in manifest["packages"]] == ["fabricated", "other"]
+    assert manifest["evaluation"] == ["sources.json"]  # the base's, unless this one names its own
+    assert [i.id for i in load_items(more, tmp_path / "pkg")] == ["street", "park", "grey"]
+
+
 def test_packages_already_extracted_are_not_fetched_again(tmp_path):
     (tmp_path / ".extracted-here_1").touch()
     assert ensure_packages(tmp_path, [{"name": "here", "version": "1"}]) == tmp_path
